@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# README's first command: set up ./.venv if needed, then run the main job on the project's own demo data
+# (a simulated panel with known ground truth, written to data/demo.csv).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/setup.sh
+export PATH="$PWD/.venv/bin:$PATH"
+[ -f data/demo.csv ] || deepcausal-nb simulate data/demo.csv
+deepcausal-nb inspect data/demo.csv

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The project's one test command (README, .ci/run): set-up if needed, notebooks clean and library in sync,
+# README in sync with nbs/index.ipynb, every notebook's inline tests, then pytest (its summary line ends the run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/setup.sh
+export PATH="$PWD/.venv/bin:$PATH" OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 PYTHONHASHSEED=0
+snapshot() { find nbs deepcausal_nb -type f \( -name '*.ipynb' -o -name '*.py' \) -not -path '*/.ipynb_checkpoints/*' -print0 | sort -z | xargs -0 sha256sum; }
+before=$(snapshot)
+nbdev-clean
+nbdev-export
+after=$(snapshot)
+if [ "$before" != "$after" ]; then
+  echo "FAIL: nbdev-clean/nbdev-export changed files: notebooks were not clean or the library was out of sync:"
+  diff <(echo "$before") <(echo "$after") | grep '^[<>]' | awk '{print "  " $3}' | sort -u
+  echo "Run: .venv/bin/nbdev-clean && .venv/bin/nbdev-export, review, commit."
+  exit 1
+fi
+echo "notebooks clean, library in sync"
+python tools/readme.py --check
+nbdev-test --n-workers 2
+echo "notebook tests passed"
+python -m pytest tests
