@@ -6,20 +6,20 @@
 __all__ = ['SECTIONS', 'DeepCausalError', 'ConfigError', 'DataConfig', 'ModelConfig', 'TrainConfig', 'ReportConfig', 'MMMConfig',
            'config_keys', 'set_value', 'find_settings', 'load_config', 'config_to_dict', 'config_from_dict']
 
-# %% ../nbs/00_config.ipynb #8889fb5c
+# %% ../nbs/00_config.ipynb #f4913814
 import configparser, dataclasses, difflib, os
 from dataclasses import dataclass, field, fields, asdict
 from pathlib import Path
 from typing import get_type_hints
 
-# %% ../nbs/00_config.ipynb #21051f1a
+# %% ../nbs/00_config.ipynb #51f62100
 class DeepCausalError(Exception):
     "Base class of every error this library raises on purpose (bad input, bad config, bad file)."
 
 class ConfigError(DeepCausalError, ValueError):
     "An unknown key or a value of the wrong type in the configuration."
 
-# %% ../nbs/00_config.ipynb #ea5a5fa4
+# %% ../nbs/00_config.ipynb #9ad3894e
 @dataclass
 class DataConfig:
     "How a long table maps onto a panel. `None` columns are auto-detected (rules in `01_data`)."
@@ -40,15 +40,15 @@ class ModelConfig:
     hill_slope_min: float = 2.0      # lower bound of the Hill slope a; 2 keeps curves S-shaped (the paper's choice)
     dag_mode: str = 'upper'          # 'upper' (acyclic by construction), 'notears' (learned order), or 'none'
     dag_order: list[str]|None = None # channel order for 'upper' mode: an edge can only run from earlier to later
-    n_fourier: int = 3               # yearly Fourier pairs for seasonality
+    n_fourier: int = 2               # yearly Fourier pairs for seasonality
     coef_variation: float = 0.25     # how far (relative) the GRU may move a channel coefficient around its mean
     coef_init: float = 0.05          # initial mean coefficient per channel (scaled KPI per unit of saturated media)
     adstock_init: float = 0.3        # initial adstock decay
     adstock_max: float = 0.9         # upper bound of the adstock decay
     max_lag: int = 52                # longest carry-over (weeks) in the adstock kernel
-    trend_knot_weeks: int = 13       # spacing of the knots of each region's piecewise-linear level
-    trend_penalty: float = 1.0       # roughness penalty on the shared trend (higher = smoother)
-    region_trend_penalty: float = 1.0 # shrinkage of each region's trend towards the shared one (higher = more shared)
+    trend_knot_weeks: int = 8        # spacing of the knots of each region's piecewise-linear level
+    trend_penalty: float = 0.01      # roughness penalty on the shared trend (higher = smoother)
+    region_trend_penalty: float = 0.001 # shrinkage of each region's trend towards the shared one (higher = more shared)
     modulation_penalty: float = 0.1  # L2 penalty on the GRU's coefficient modulation
     dag_weight: float = 1.0          # weight of the DAG's structural-equation loss
 
@@ -62,8 +62,10 @@ class TrainConfig:
     l1_weight: float = 0.0           # L1 penalty on media coefficients (sparsity)
     l2_weight: float = 0.0           # L2 penalty on all weights besides AdamW's decay
     grad_clip: float = 1.0           # gradient norm clip
+    region_weight_power: float = 1.0 # loss weight of a region ∝ (its mean KPI)^p: 0 = all alike, 2 = KPI-unit squared error
     val_weeks: int = 8               # early-stopping window carved from the end of the *training* weeks
     patience: int = 100              # epochs without validation improvement before stopping
+    min_epochs: int = 150            # no early stop (and no 'best' epoch) before this many epochs
     refit_epochs: int = 100          # epochs on all training weeks after early stopping (0 = keep the early-stopped fit)
     progress: bool = True            # show a tqdm progress bar
 
@@ -84,7 +86,7 @@ class MMMConfig:
     train: TrainConfig = field(default_factory=TrainConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
 
-# %% ../nbs/00_config.ipynb #5059123b
+# %% ../nbs/00_config.ipynb #d2300826
 def _convert(value, hint: str, key: str):
     "Convert `value` (often a string) to the type named by the annotation string `hint`."
     optional = 'None' in hint
@@ -112,7 +114,7 @@ def _convert(value, hint: str, key: str):
     except (TypeError, ValueError):
         raise ConfigError(f"{key}: cannot read {value!r} as {hint.split('|')[0]}") from None
 
-# %% ../nbs/00_config.ipynb #13ea5532
+# %% ../nbs/00_config.ipynb #e86141e1
 def config_keys(cfg: MMMConfig|None = None) -> list[str]:
     "All valid `section.name` keys."
     cfg = cfg or MMMConfig()
@@ -139,7 +141,7 @@ def set_value(cfg: MMMConfig, key: str, value) -> MMMConfig:
     setattr(sec, name, _convert(value, hint.replace(' ', ''), f"{section}.{name}"))
     return cfg
 
-# %% ../nbs/00_config.ipynb #5efe1ef7
+# %% ../nbs/00_config.ipynb #bb8f0391
 SECTIONS = ('data', 'model', 'train', 'report')
 
 def find_settings(start: str|Path|None = None) -> Path|None:

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['fourier_features', 'week_positions', 'trend_basis', 'DeepCausalMMM']
 
-# %% ../nbs/06_model.ipynb #3740cf62
+# %% ../nbs/06_model.ipynb #a88bef40
 import math
 import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
@@ -13,7 +13,7 @@ from .config import ModelConfig
 from .transforms import geometric_adstock, hill
 from .dag import ChannelDAG
 
-# %% ../nbs/06_model.ipynb #3489fe9d
+# %% ../nbs/06_model.ipynb #c243f500
 def fourier_features(weeks: Tensor,   # [weeks] week position (fractional weeks since an origin)
                      n_pairs: int,     # number of sine/cosine pairs
                      period: float = 52.1775,
@@ -40,9 +40,13 @@ def trend_basis(n_weeks: int,     # weeks to evaluate (fitted + forecast)
     knots = torch.linspace(0, span - 1, n_knots, dtype=torch.float64)
     t = torch.arange(n_weeks, dtype=torch.float64).clamp(0, n_fit - 1)
     w = (1 - (t[:, None] - knots[None]).abs() / (knots[1] - knots[0])).clamp_min(0)
-    return (w / w.sum(1, keepdim=True)).float()
+    w = w / w.sum(1, keepdim=True)
+    # after the fitted weeks: the mean level of the last `knot_weeks` fitted weeks (an end point of a
+    # piecewise-linear fit is its noisiest value; a recent mean is the robust forecast of a level)
+    w[n_fit:] = w[max(0, n_fit - knot_weeks):n_fit].mean(0)
+    return w.float()
 
-# %% ../nbs/06_model.ipynb #81c6dd9b
+# %% ../nbs/06_model.ipynb #90901398
 def _inv_softplus(y: float) -> float: return y + math.log(-math.expm1(-y))
 
 class DeepCausalMMM(nn.Module):

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['TrainingError', 'ModelFileError', 'seed_everything', 'panel_tensors', 'FittedMMM', 'fit']
 
-# %% ../nbs/07_train.ipynb #3f58f4d1
+# %% ../nbs/07_train.ipynb #eacf6ed4
 import copy, math, time, json, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,14 +17,14 @@ from .data import Panel, PanelScaler, ColumnMap, split_weeks, MIN_TRAIN_WEEKS, l
 from .model import DeepCausalMMM, fourier_features, week_positions
 from .metrics import regression_metrics, baseline_metrics
 
-# %% ../nbs/07_train.ipynb #c1675d90
+# %% ../nbs/07_train.ipynb #f6f8937f
 class TrainingError(DeepCausalError, RuntimeError):
     "Training could not produce a usable model (diverged, or nothing to fit)."
 
 class ModelFileError(DeepCausalError, ValueError):
     "A saved model that cannot be loaded (corrupted, incompatible version, different data)."
 
-# %% ../nbs/07_train.ipynb #3492792c
+# %% ../nbs/07_train.ipynb #bc13433c
 def seed_everything(seed: int):
     "Seed torch and numpy and ask torch for deterministic kernels."
     torch.manual_seed(seed); np.random.seed(seed)
@@ -45,7 +45,7 @@ def _schedule(epochs: int, warmup_frac: float = 0.05, floor: float = 0.05):
         return floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * p))
     return f
 
-# %% ../nbs/07_train.ipynb #8339031a
+# %% ../nbs/07_train.ipynb #1f7d9d46
 def _build(panel: Panel, cfg: MMMConfig, n_fit: int, span: int, init_level) -> DeepCausalMMM:
     seed_everything(cfg.train.seed)
     m = DeepCausalMMM(panel.n_regions, panel.channels, panel.controls.shape[2], cfg.model)
@@ -62,6 +62,10 @@ def _run(model: DeepCausalMMM, t: dict, season, cfg: MMMConfig, n_fit: int, epoc
     sched = torch.optim.lr_scheduler.LambdaLR(opt, _schedule(tc.epochs) if lr_scale is None else (lambda e: lr_scale))
     y, mask = t['kpi'], t['mask']
     fit_mask = mask.clone(); fit_mask[:, n_fit:] = False
+    # region weights ∝ size^p (p = train.region_weight_power), mean 1 over observed cells: p = 0 treats every
+    # region alike, p = 2 is squared error in KPI units (the pooled metrics), p = 1 sits between
+    rw = kpi_scale ** tc.region_weight_power
+    rw = rw / ((rw[:, None] * fit_mask).sum() / fit_mask.sum().clamp_min(1))
     n_cells = fit_mask.sum().clamp_min(1)
     if val:
         vm = mask[:, val[0]:val[1]]; vy = y[:, val[0]:val[1]] * kpi_scale[:, None]
@@ -74,7 +78,7 @@ def _run(model: DeepCausalMMM, t: dict, season, cfg: MMMConfig, n_fit: int, epoc
         for epoch in bar:
             out = model(t['media'], t['controls'], season)
             resid = torch.where(fit_mask, out['prediction'] - y, 0.)
-            loss = F.huber_loss(resid, torch.zeros_like(resid), delta=tc.huber_delta, reduction='sum') / n_cells
+            loss = (F.huber_loss(resid, torch.zeros_like(resid), delta=tc.huber_delta, reduction='none') * rw[:, None]).sum() / n_cells
             loss = loss + sum(model.penalties(out, mask).values()) + tc.l1_weight * model.coef.sum()
             if not torch.isfinite(loss):
                 if best_state is not None: model.load_state_dict(best_state)
@@ -91,7 +95,8 @@ def _run(model: DeepCausalMMM, t: dict, season, cfg: MMMConfig, n_fit: int, epoc
                     pv = out['prediction'][:, val[0]:val[1]].detach() * kpi_scale[:, None]
                     rmse = torch.sqrt((torch.where(vm, pv - vy, 0.) ** 2).sum() / n_val).item()
                 hist['val_rmse'].append(rmse)
-                if rmse < best:
+                if epoch < tc.min_epochs: pass   # the first epochs' validation error says more about the warm-up than the model
+                elif rmse < best:
                     best, best_epoch, since = rmse, epoch, 0
                     best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
                 else: since += 1
@@ -105,7 +110,7 @@ def _run(model: DeepCausalMMM, t: dict, season, cfg: MMMConfig, n_fit: int, epoc
     else: best_epoch = len(hist['loss']) - 1
     return dict(best_epoch=best_epoch, best_val_rmse=best if val else None, history=hist, interrupted=interrupted)
 
-# %% ../nbs/07_train.ipynb #e4f6fa44
+# %% ../nbs/07_train.ipynb #3e5cfac7
 @dataclass
 class FittedMMM:
     "A fitted model with everything needed to predict, explain, save and reload it."
@@ -209,7 +214,7 @@ class FittedMMM:
         except RuntimeError as e: raise ModelFileError(f"{path}: weights do not match the model they describe ({str(e).splitlines()[0]})") from None
         return cls(model.eval(), scaler, cfg, cols, blob['regions'], times, blob['n_train'], json.loads(blob['info']))
 
-# %% ../nbs/07_train.ipynb #f65f6ab0
+# %% ../nbs/07_train.ipynb #add267cf
 def fit(panel: Panel,                 # the data (see `load_panel`)
         config: MMMConfig|None = None, # defaults: `load_config()` (settings.ini)
         holdout_weeks: int|None = None, # last weeks kept out of everything fitted; default config.data.holdout_weeks
