@@ -6,20 +6,20 @@
 __all__ = ['SECTIONS', 'DeepCausalError', 'ConfigError', 'DataConfig', 'ModelConfig', 'TrainConfig', 'ReportConfig', 'MMMConfig',
            'config_keys', 'set_value', 'find_settings', 'load_config', 'config_to_dict', 'config_from_dict']
 
-# %% ../nbs/00_config.ipynb #f4913814
+# %% ../nbs/00_config.ipynb #285b583c
 import configparser, dataclasses, difflib, os
 from dataclasses import dataclass, field, fields, asdict
 from pathlib import Path
 from typing import get_type_hints
 
-# %% ../nbs/00_config.ipynb #51f62100
+# %% ../nbs/00_config.ipynb #244427c6
 class DeepCausalError(Exception):
     "Base class of every error this library raises on purpose (bad input, bad config, bad file)."
 
 class ConfigError(DeepCausalError, ValueError):
     "An unknown key or a value of the wrong type in the configuration."
 
-# %% ../nbs/00_config.ipynb #9ad3894e
+# %% ../nbs/00_config.ipynb #537cb0eb
 @dataclass
 class DataConfig:
     "How a long table maps onto a panel. `None` columns are auto-detected (rules in `01_data`)."
@@ -86,7 +86,7 @@ class MMMConfig:
     train: TrainConfig = field(default_factory=TrainConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
 
-# %% ../nbs/00_config.ipynb #d2300826
+# %% ../nbs/00_config.ipynb #dd4ed8a5
 def _convert(value, hint: str, key: str):
     "Convert `value` (often a string) to the type named by the annotation string `hint`."
     optional = 'None' in hint
@@ -114,11 +114,11 @@ def _convert(value, hint: str, key: str):
     except (TypeError, ValueError):
         raise ConfigError(f"{key}: cannot read {value!r} as {hint.split('|')[0]}") from None
 
-# %% ../nbs/00_config.ipynb #e86141e1
+# %% ../nbs/00_config.ipynb #0c658088
 def config_keys(cfg: MMMConfig|None = None) -> list[str]:
     "All valid `section.name` keys."
     cfg = cfg or MMMConfig()
-    return [f"{s.name}.{f.name}" for s in fields(cfg) for f in fields(getattr(cfg, s.name))]
+    return [f"{s.name}.{f.name}" for s in fields(cfg) if dataclasses.is_dataclass(getattr(cfg, s.name)) for f in fields(getattr(cfg, s.name))]
 
 def _resolve_key(key: str, cfg: MMMConfig) -> tuple[str, str]:
     "Map a full or bare key to (section, name), or raise `ConfigError` with suggestions."
@@ -141,7 +141,7 @@ def set_value(cfg: MMMConfig, key: str, value) -> MMMConfig:
     setattr(sec, name, _convert(value, hint.replace(' ', ''), f"{section}.{name}"))
     return cfg
 
-# %% ../nbs/00_config.ipynb #bb8f0391
+# %% ../nbs/00_config.ipynb #015de721
 SECTIONS = ('data', 'model', 'train', 'report')
 
 def find_settings(start: str|Path|None = None) -> Path|None:
