@@ -6,20 +6,20 @@
 __all__ = ['SECTIONS', 'DeepCausalError', 'ConfigError', 'DataConfig', 'ModelConfig', 'TrainConfig', 'ReportConfig', 'MMMConfig',
            'config_keys', 'set_value', 'find_settings', 'load_config', 'config_to_dict', 'config_from_dict']
 
-# %% ../nbs/00_config.ipynb #285b583c
+# %% ../nbs/00_config.ipynb #41f2339a
 import configparser, dataclasses, difflib, os
 from dataclasses import dataclass, field, fields, asdict
 from pathlib import Path
 from typing import get_type_hints
 
-# %% ../nbs/00_config.ipynb #244427c6
+# %% ../nbs/00_config.ipynb #9e9e2a52
 class DeepCausalError(Exception):
     "Base class of every error this library raises on purpose (bad input, bad config, bad file)."
 
 class ConfigError(DeepCausalError, ValueError):
     "An unknown key or a value of the wrong type in the configuration."
 
-# %% ../nbs/00_config.ipynb #537cb0eb
+# %% ../nbs/00_config.ipynb #e835c5c4
 @dataclass
 class DataConfig:
     "How a long table maps onto a panel. `None` columns are auto-detected (rules in `01_data`)."
@@ -68,6 +68,7 @@ class TrainConfig:
     min_epochs: int = 150            # no early stop (and no 'best' epoch) before this many epochs
     refit_epochs: int = 100          # epochs on all training weeks after early stopping (0 = keep the early-stopped fit)
     progress: bool = True            # show a tqdm progress bar
+    device: str = 'auto'             # 'auto' (CUDA when a GPU is visible, else CPU), 'cpu' or 'cuda'
 
 @dataclass
 class ReportConfig:
@@ -86,7 +87,7 @@ class MMMConfig:
     train: TrainConfig = field(default_factory=TrainConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
 
-# %% ../nbs/00_config.ipynb #dd4ed8a5
+# %% ../nbs/00_config.ipynb #7d25adc5
 def _convert(value, hint: str, key: str):
     "Convert `value` (often a string) to the type named by the annotation string `hint`."
     optional = 'None' in hint
@@ -114,7 +115,7 @@ def _convert(value, hint: str, key: str):
     except (TypeError, ValueError):
         raise ConfigError(f"{key}: cannot read {value!r} as {hint.split('|')[0]}") from None
 
-# %% ../nbs/00_config.ipynb #0c658088
+# %% ../nbs/00_config.ipynb #ea4ac677
 def config_keys(cfg: MMMConfig|None = None) -> list[str]:
     "All valid `section.name` keys."
     cfg = cfg or MMMConfig()
@@ -141,7 +142,7 @@ def set_value(cfg: MMMConfig, key: str, value) -> MMMConfig:
     setattr(sec, name, _convert(value, hint.replace(' ', ''), f"{section}.{name}"))
     return cfg
 
-# %% ../nbs/00_config.ipynb #015de721
+# %% ../nbs/00_config.ipynb #1ce64878
 SECTIONS = ('data', 'model', 'train', 'report')
 
 def find_settings(start: str|Path|None = None) -> Path|None:
