@@ -6,18 +6,18 @@
 __all__ = ['REGION_NAMES', 'TIME_NAMES', 'TARGET_NAMES', 'CONTROL_WORDS', 'MIN_TRAIN_WEEKS', 'DataError', 'read_table',
            'channel_stem', 'ColumnMap', 'detect_columns', 'Panel', 'load_panel', 'PanelScaler', 'split_weeks']
 
-# %% ../nbs/01_data.ipynb #d6086345
+# %% ../nbs/01_data.ipynb #86c819d3
 import re, warnings, difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, pandas as pd
 from .config import DeepCausalError, DataConfig
 
-# %% ../nbs/01_data.ipynb #b009d440
+# %% ../nbs/01_data.ipynb #c471a11d
 class DataError(DeepCausalError, ValueError):
     "The input table cannot become a panel; the message says which column/rows and how to fix it."
 
-# %% ../nbs/01_data.ipynb #2abf84a8
+# %% ../nbs/01_data.ipynb #aa8dd9c2
 def read_table(source) -> pd.DataFrame:
     "Read `source` (path to .csv/.tsv/.txt/.parquet, or a DataFrame) into a new DataFrame."
     if isinstance(source, pd.DataFrame):
@@ -32,6 +32,7 @@ def read_table(source) -> pd.DataFrame:
         if suffix in ('.parquet', '.pq'): df = pd.read_parquet(path)
         else: df = pd.read_csv(path, sep='\t' if suffix == '.tsv' else ',', low_memory=False)
     except pd.errors.EmptyDataError: raise DataError(f"{path}: the file is empty; expected a table with a header row") from None
+    except ImportError as e: raise DataError(f"{path}: reading {suffix} files needs an extra package ({e}); install pyarrow, or save the table as CSV") from None
     except (UnicodeDecodeError, pd.errors.ParserError, ValueError, OSError) as e:
         first = str(e).splitlines()[0] if str(e) else type(e).__name__
         raise DataError(f"{path}: not a readable table ({first}); expected CSV with a header row, or parquet") from None
@@ -39,7 +40,7 @@ def read_table(source) -> pd.DataFrame:
     if df.shape[1] < 2: raise DataError(f"{path}: found {df.shape[1]} column; a panel needs at least a KPI and one media column (is the separator a comma?)")
     return df
 
-# %% ../nbs/01_data.ipynb #5f527d41
+# %% ../nbs/01_data.ipynb #85e1567a
 REGION_NAMES = ('region', 'geo', 'dma', 'dmacode', 'dma_code', 'market', 'state', 'territory', 'store', 'location', 'area', 'country', 'city')
 TIME_NAMES = ('date', 'week', 'weekid', 'week_id', 'week_start', 'time', 'ds', 'period', 'yearweek', 'wk')
 TARGET_NAMES = ('sales', 'revenue', 'conversions', 'visits', 'orders', 'units', 'y', 'kpi', 'target')
@@ -58,7 +59,7 @@ def channel_stem(name: str) -> str:
     s = _SPEND_MARK.sub('', _MEDIA_MARK.sub('', str(name)))
     return s.strip('_ ').lower() or _low(name)
 
-# %% ../nbs/01_data.ipynb #4e7f57b3
+# %% ../nbs/01_data.ipynb #77453358
 @dataclass
 class ColumnMap:
     "Which column plays which role; `spend[i]` is the spend of channel `media[i]` (None when unknown)."
@@ -86,7 +87,7 @@ def _check_given(df, cols, role):
         if c not in df.columns:
             raise DataError(f"column {c!r} (given as {role}) not found{_closest(c, df.columns)}; the table has: {', '.join(map(str, df.columns))}")
 
-# %% ../nbs/01_data.ipynb #cfa71588
+# %% ../nbs/01_data.ipynb #181fb1fe
 def detect_columns(df: pd.DataFrame, region=None, time=None, target=None, media=None, spend=None, controls=None) -> ColumnMap:
     "Map `df`'s columns to roles: given names are checked, missing roles auto-detected by the rules above."
     cols = list(df.columns)
@@ -142,7 +143,7 @@ def detect_columns(df: pd.DataFrame, region=None, time=None, target=None, media=
     detected = {k: v is None for k, v in given.items()}
     return ColumnMap(region, time, target, list(media), spend_list, list(controls), ignored, detected)
 
-# %% ../nbs/01_data.ipynb #0ec760be
+# %% ../nbs/01_data.ipynb #7bd288cf
 @dataclass
 class Panel:
     "A validated MMM panel on a regular weekly grid."
@@ -178,7 +179,7 @@ class Panel:
                     controls=list(c.controls), ignored=list(c.ignored),
                     incomplete_regions=[str(r) for r in self.incomplete_regions], warnings=list(self.warnings))
 
-# %% ../nbs/01_data.ipynb #ded9f189
+# %% ../nbs/01_data.ipynb #49ca4c14
 def _rows(idx, offset):
     idx = list(idx)
     shown = ', '.join(str(i + offset) if isinstance(i, (int, np.integer)) else str(i) for i in idx[:5])
@@ -205,7 +206,7 @@ def _numeric(df, col, role, offset):
                         "fill them (0 for no media activity) or drop those rows")
     return s
 
-# %% ../nbs/01_data.ipynb #26622f46
+# %% ../nbs/01_data.ipynb #140504ce
 def _time_grid(values: pd.Series, col: str, offset: int):
     "Parse the time column; return (position of each row on the weekly grid, grid index)."
     what = 'line' if offset else 'row'
@@ -238,7 +239,7 @@ def _time_grid(values: pd.Series, col: str, offset: int):
     grid = pd.date_range(uniq[0], periods=int(pos.max()) + 1, freq='7D', name=col)
     return pos, grid
 
-# %% ../nbs/01_data.ipynb #e129af5e
+# %% ../nbs/01_data.ipynb #ed97cf86
 MIN_TRAIN_WEEKS = 4
 
 def load_panel(source,                    # path (.csv/.tsv/.parquet) or DataFrame; never modified
@@ -325,7 +326,7 @@ def load_panel(source,                    # path (.csv/.tsv/.parquet) or DataFra
         notes.append(f"region(s) with no training week, predicted from shared effects only: {', '.join(no)}")
     return Panel(kpi, media_a, spend_a, ctrl, mask, regions, grid, cm, notes)
 
-# %% ../nbs/01_data.ipynb #c1dad093
+# %% ../nbs/01_data.ipynb #53fda981
 @dataclass
 class PanelScaler:
     "Scales fitted on the training weeks of a panel; `transform` and `inverse_kpi` are exact inverses."
