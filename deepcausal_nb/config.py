@@ -6,20 +6,20 @@
 __all__ = ['SECTIONS', 'DeepCausalError', 'ConfigError', 'DataConfig', 'ModelConfig', 'TrainConfig', 'ReportConfig', 'MMMConfig',
            'config_keys', 'set_value', 'find_settings', 'load_config', 'config_to_dict', 'config_from_dict']
 
-# %% ../nbs/00_config.ipynb #41f2339a
+# %% ../nbs/00_config.ipynb #f4d16ec4
 import configparser, dataclasses, difflib, os
 from dataclasses import dataclass, field, fields, asdict
 from pathlib import Path
 from typing import get_type_hints
 
-# %% ../nbs/00_config.ipynb #9e9e2a52
+# %% ../nbs/00_config.ipynb #230f06e1
 class DeepCausalError(Exception):
     "Base class of every error this library raises on purpose (bad input, bad config, bad file)."
 
 class ConfigError(DeepCausalError, ValueError):
     "An unknown key or a value of the wrong type in the configuration."
 
-# %% ../nbs/00_config.ipynb #e835c5c4
+# %% ../nbs/00_config.ipynb #d7222610
 @dataclass
 class DataConfig:
     "How a long table maps onto a panel. `None` columns are auto-detected (rules in `01_data`)."
@@ -41,6 +41,7 @@ class ModelConfig:
     dag_mode: str = 'upper'          # 'upper' (acyclic by construction), 'notears' (learned order), or 'none'
     dag_order: list[str]|None = None # channel order for 'upper' mode: an edge can only run from earlier to later
     n_fourier: int = 2               # yearly Fourier pairs for seasonality
+    season_min_weeks: int = 104      # fewer training weeks than this: no learned seasonality (one year cannot separate it from trend)
     coef_variation: float = 0.25     # how far (relative) the GRU may move a channel coefficient around its mean
     coef_init: float = 0.05          # initial mean coefficient per channel (scaled KPI per unit of saturated media)
     adstock_init: float = 0.3        # initial adstock decay
@@ -87,7 +88,7 @@ class MMMConfig:
     train: TrainConfig = field(default_factory=TrainConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
 
-# %% ../nbs/00_config.ipynb #7d25adc5
+# %% ../nbs/00_config.ipynb #434d7ee2
 def _convert(value, hint: str, key: str):
     "Convert `value` (often a string) to the type named by the annotation string `hint`."
     optional = 'None' in hint
@@ -115,7 +116,7 @@ def _convert(value, hint: str, key: str):
     except (TypeError, ValueError):
         raise ConfigError(f"{key}: cannot read {value!r} as {hint.split('|')[0]}") from None
 
-# %% ../nbs/00_config.ipynb #ea4ac677
+# %% ../nbs/00_config.ipynb #8a64b8cd
 def config_keys(cfg: MMMConfig|None = None) -> list[str]:
     "All valid `section.name` keys."
     cfg = cfg or MMMConfig()
@@ -142,7 +143,7 @@ def set_value(cfg: MMMConfig, key: str, value) -> MMMConfig:
     setattr(sec, name, _convert(value, hint.replace(' ', ''), f"{section}.{name}"))
     return cfg
 
-# %% ../nbs/00_config.ipynb #1ce64878
+# %% ../nbs/00_config.ipynb #525784aa
 SECTIONS = ('data', 'model', 'train', 'report')
 
 def find_settings(start: str|Path|None = None) -> Path|None:

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['TrainingError', 'ModelFileError', 'resolve_device', 'seed_everything', 'panel_tensors', 'FittedMMM', 'fit']
 
-# %% ../nbs/07_train.ipynb #3ac1bf5a
+# %% ../nbs/07_train.ipynb #ad6bf4c8
 import copy, math, time, json, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,14 +17,14 @@ from .data import Panel, PanelScaler, ColumnMap, split_weeks, MIN_TRAIN_WEEKS, l
 from .model import DeepCausalMMM, fourier_features, week_positions
 from .metrics import regression_metrics, baseline_metrics
 
-# %% ../nbs/07_train.ipynb #2426c2a5
+# %% ../nbs/07_train.ipynb #dc0b266f
 class TrainingError(DeepCausalError, RuntimeError):
     "Training could not produce a usable model (diverged, or nothing to fit)."
 
 class ModelFileError(DeepCausalError, ValueError):
     "A saved model that cannot be loaded (corrupted, incompatible version, different data)."
 
-# %% ../nbs/07_train.ipynb #c52526bd
+# %% ../nbs/07_train.ipynb #3e01c4cc
 def resolve_device(name: str = 'auto') -> torch.device:
     "'auto' picks CUDA when a GPU is visible, else the CPU; 'cpu'/'cuda' force one."
     if name == 'auto': return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
@@ -51,7 +51,7 @@ def _schedule(epochs: int, warmup_frac: float = 0.05, floor: float = 0.05):
         return floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * p))
     return f
 
-# %% ../nbs/07_train.ipynb #48b2fa79
+# %% ../nbs/07_train.ipynb #0216f41b
 def _build(panel: Panel, cfg: MMMConfig, n_fit: int, span: int, init_level, device) -> DeepCausalMMM:
     seed_everything(cfg.train.seed)
     m = DeepCausalMMM(panel.n_regions, panel.channels, panel.controls.shape[2], cfg.model)
@@ -116,7 +116,7 @@ def _run(model: DeepCausalMMM, t: dict, season, cfg: MMMConfig, n_fit: int, epoc
     else: best_epoch = len(hist['loss']) - 1
     return dict(best_epoch=best_epoch, best_val_rmse=best if val else None, history=hist, interrupted=interrupted)
 
-# %% ../nbs/07_train.ipynb #d0a68f27
+# %% ../nbs/07_train.ipynb #d48bec1b
 @dataclass
 class FittedMMM:
     "A fitted model with everything needed to predict, explain, save and reload it."
@@ -220,7 +220,7 @@ class FittedMMM:
         except RuntimeError as e: raise ModelFileError(f"{path}: weights do not match the model they describe ({str(e).splitlines()[0]})") from None
         return cls(model.eval(), scaler, cfg, cols, blob['regions'], times, blob['n_train'], json.loads(blob['info']))
 
-# %% ../nbs/07_train.ipynb #cbb1dffb
+# %% ../nbs/07_train.ipynb #09e0b596
 def fit(panel: Panel,                 # the data (see `load_panel`)
         config: MMMConfig|None = None, # defaults: `load_config()` (settings.ini)
         holdout_weeks: int|None = None, # last weeks kept out of everything fitted; default config.data.holdout_weeks
@@ -234,6 +234,11 @@ def fit(panel: Panel,                 # the data (see `load_panel`)
     progress = tc.progress if progress is None else progress
     n_train = split_weeks(panel, holdout)
     if not panel.mask[:, :n_train].any(): raise TrainingError("no observed KPI in the training weeks")
+    notes = []
+    if cfg.model.n_fourier and n_train < cfg.model.season_min_weeks:
+        # a yearly pattern seen once cannot be told apart from a trend: learned seasonality would extrapolate noise
+        notes.append(f"seasonality off: {n_train} training weeks < model.season_min_weeks={cfg.model.season_min_weeks}")
+        cfg.model.n_fourier = 0
     t0 = time.perf_counter()
     torch.set_num_threads(max(1, min(torch.get_num_threads(), 4)))
     scaler = PanelScaler.fit(panel, n_train)
@@ -245,7 +250,7 @@ def fit(panel: Panel,                 # the data (see `load_panel`)
     def init_level(n_fit):
         m = t['mask'][:, :n_fit]
         return (t['kpi'][:, :n_fit] * m).sum(1) / m.sum(1).clamp_min(1) - len(panel.channels) * cfg.model.coef_init * 0.5
-    info = dict(val_weeks=val, phases=[])
+    info = dict(val_weeks=val, phases=[], notes=notes)
     epochs = tc.epochs
     if not val:
         model = _build(panel, cfg, n_train, n_train, init_level(n_train), device)
