@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['fourier_features', 'week_positions', 'trend_basis', 'DeepCausalMMM']
 
-# %% ../nbs/06_model.ipynb #a88bef40
+# %% ../nbs/06_model.ipynb #6e771cee
 import math
 import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
@@ -13,7 +13,7 @@ from .config import ModelConfig
 from .transforms import geometric_adstock, hill
 from .dag import ChannelDAG
 
-# %% ../nbs/06_model.ipynb #c243f500
+# %% ../nbs/06_model.ipynb #d3802620
 def fourier_features(weeks: Tensor,   # [weeks] week position (fractional weeks since an origin)
                      n_pairs: int,     # number of sine/cosine pairs
                      period: float = 52.1775,
@@ -46,7 +46,7 @@ def trend_basis(n_weeks: int,     # weeks to evaluate (fitted + forecast)
     w[n_fit:] = w[max(0, n_fit - knot_weeks):n_fit].mean(0)
     return w.float()
 
-# %% ../nbs/06_model.ipynb #90901398
+# %% ../nbs/06_model.ipynb #3fb5777d
 def _inv_softplus(y: float) -> float: return y + math.log(-math.expm1(-y))
 
 class DeepCausalMMM(nn.Module):
@@ -75,17 +75,18 @@ class DeepCausalMMM(nn.Module):
 
     def set_fit_weeks(self, n_weeks: int, n_fit: int, span: int|None = None):
         "Fit the level on the first `n_fit` of `n_weeks` weeks, knots laid over `span` weeks; keeps learned knots when their number is unchanged."
-        self.basis = trend_basis(n_weeks, n_fit, self.cfg.trend_knot_weeks, span)
+        dev = self.region_base.device
+        self.basis = trend_basis(n_weeks, n_fit, self.cfg.trend_knot_weeks, span).to(dev)
         k = self.basis.shape[1]
         if self.trend_shared.shape[0] != k:
-            self.trend_shared = nn.Parameter(torch.zeros(k))
-            self.trend_region = nn.Parameter(torch.zeros(self.n_regions, k))
+            self.trend_shared = nn.Parameter(torch.zeros(k, device=dev))
+            self.trend_region = nn.Parameter(torch.zeros(self.n_regions, k, device=dev))
         self.n_fit = n_fit
         return self
 
     def level(self, n_weeks: int) -> Tensor:
         "Each region's level b_r + Σ_k (s_k + d_rk) φ_k(t): [regions, n_weeks]."
-        basis = self.basis if self.basis.shape[0] >= n_weeks else trend_basis(n_weeks, self.n_fit, self.cfg.trend_knot_weeks, self.basis.shape[0])
+        basis = self.basis if self.basis.shape[0] >= n_weeks else trend_basis(n_weeks, self.n_fit, self.cfg.trend_knot_weeks, self.basis.shape[0]).to(self.basis.device)
         return self.region_base[:, None] + (self.trend_shared[None] + self.trend_region) @ basis[:n_weeks].T
 
     # the learned marketing parameters, in interpretable units
