@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['fourier_features', 'week_positions', 'trend_basis', 'DeepCausalMMM']
 
-# %% ../nbs/06_model.ipynb #6e771cee
+# %% ../nbs/06_model.ipynb #5c4fedef
 import math
 import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
@@ -13,7 +13,7 @@ from .config import ModelConfig
 from .transforms import geometric_adstock, hill
 from .dag import ChannelDAG
 
-# %% ../nbs/06_model.ipynb #d3802620
+# %% ../nbs/06_model.ipynb #cdc7593a
 def fourier_features(weeks: Tensor,   # [weeks] week position (fractional weeks since an origin)
                      n_pairs: int,     # number of sine/cosine pairs
                      period: float = 52.1775,
@@ -46,7 +46,7 @@ def trend_basis(n_weeks: int,     # weeks to evaluate (fitted + forecast)
     w[n_fit:] = w[max(0, n_fit - knot_weeks):n_fit].mean(0)
     return w.float()
 
-# %% ../nbs/06_model.ipynb #3fb5777d
+# %% ../nbs/06_model.ipynb #557c1f6b
 def _inv_softplus(y: float) -> float: return y + math.log(-math.expm1(-y))
 
 class DeepCausalMMM(nn.Module):
@@ -102,6 +102,7 @@ class DeepCausalMMM(nn.Module):
     def forward(self, media: Tensor,     # [R, T, C] scaled media
                 controls: Tensor,        # [R, T, K] standardised controls
                 season: Tensor,          # [T, 2F] Fourier features
+                region_index: Tensor|None = None, # [R] which region each row is (for batches of scenarios); default 0..R-1
                ) -> dict:
         "All additive components in scaled units, plus the intermediate signals."
         R, T, C = media.shape
@@ -113,6 +114,7 @@ class DeepCausalMMM(nn.Module):
         coef = self.coef * (1 + self.cfg.coef_variation * modulation)             # [R, T, C] >= 0
         channels = coef * h
         level = self.level(T)                                                     # [R, T]
+        if region_index is not None: level = level[region_index]
         baseline = level[:, :self.n_fit].mean(1, keepdim=True).expand(R, T)
         seasonality = (season @ self.season_coef)[None].expand(R, T)
         ctrl = controls * self.control_coef                                       # [R, T, K]
