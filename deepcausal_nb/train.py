@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['TrainingError', 'ModelFileError', 'resolve_device', 'seed_everything', 'panel_tensors', 'FittedMMM', 'fit']
 
-# %% ../nbs/07_train.ipynb #ad6bf4c8
+# %% ../nbs/07_train.ipynb #297b993b
 import copy, math, time, json, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,14 +17,14 @@ from .data import Panel, PanelScaler, ColumnMap, split_weeks, MIN_TRAIN_WEEKS, l
 from .model import DeepCausalMMM, fourier_features, week_positions
 from .metrics import regression_metrics, baseline_metrics
 
-# %% ../nbs/07_train.ipynb #dc0b266f
+# %% ../nbs/07_train.ipynb #85e0a0ee
 class TrainingError(DeepCausalError, RuntimeError):
     "Training could not produce a usable model (diverged, or nothing to fit)."
 
 class ModelFileError(DeepCausalError, ValueError):
     "A saved model that cannot be loaded (corrupted, incompatible version, different data)."
 
-# %% ../nbs/07_train.ipynb #3e01c4cc
+# %% ../nbs/07_train.ipynb #4a303343
 def resolve_device(name: str = 'auto') -> torch.device:
     "'auto' picks CUDA when a GPU is visible, else the CPU; 'cpu'/'cuda' force one."
     if name == 'auto': return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
@@ -51,7 +51,7 @@ def _schedule(epochs: int, warmup_frac: float = 0.05, floor: float = 0.05):
         return floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * p))
     return f
 
-# %% ../nbs/07_train.ipynb #0216f41b
+# %% ../nbs/07_train.ipynb #74bf07d5
 def _build(panel: Panel, cfg: MMMConfig, n_fit: int, span: int, init_level, device) -> DeepCausalMMM:
     seed_everything(cfg.train.seed)
     m = DeepCausalMMM(panel.n_regions, panel.channels, panel.controls.shape[2], cfg.model)
@@ -107,7 +107,10 @@ def _run(model: DeepCausalMMM, t: dict, season, cfg: MMMConfig, n_fit: int, epoc
                     best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
                 else: since += 1
                 if since >= tc.patience: break
-            if epoch % 25 == 0: bar.set_postfix(loss=f"{hist['loss'][-1]:.4f}", **({'val_rmse': f'{best:.4g}'} if val else {}))
+            if epoch % 25 == 0:
+                shown = {'loss': f"{hist['loss'][-1]:.4f}"}
+                if val: shown['best_val_rmse'] = f'{best:.4g}' if best < float('inf') else f'(from epoch {tc.min_epochs})'
+                bar.set_postfix(**shown)
     except KeyboardInterrupt:
         interrupted = True
         warnings.warn(f"fit interrupted at epoch {len(hist['loss'])}: keeping the best weights so far")
@@ -116,7 +119,7 @@ def _run(model: DeepCausalMMM, t: dict, season, cfg: MMMConfig, n_fit: int, epoc
     else: best_epoch = len(hist['loss']) - 1
     return dict(best_epoch=best_epoch, best_val_rmse=best if val else None, history=hist, interrupted=interrupted)
 
-# %% ../nbs/07_train.ipynb #d48bec1b
+# %% ../nbs/07_train.ipynb #175a7a60
 @dataclass
 class FittedMMM:
     "A fitted model with everything needed to predict, explain, save and reload it."
@@ -220,7 +223,7 @@ class FittedMMM:
         except RuntimeError as e: raise ModelFileError(f"{path}: weights do not match the model they describe ({str(e).splitlines()[0]})") from None
         return cls(model.eval(), scaler, cfg, cols, blob['regions'], times, blob['n_train'], json.loads(blob['info']))
 
-# %% ../nbs/07_train.ipynb #09e0b596
+# %% ../nbs/07_train.ipynb #3899021a
 def fit(panel: Panel,                 # the data (see `load_panel`)
         config: MMMConfig|None = None, # defaults: `load_config()` (settings.ini)
         holdout_weeks: int|None = None, # last weeks kept out of everything fitted; default config.data.holdout_weeks
