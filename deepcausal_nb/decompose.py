@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['contributions_frame', 'predictions_frame', 'channel_table', 'summarise', 'shares', 'metrics_report', 'write_run']
 
-# %% ../nbs/08_decompose.ipynb #4a25041b
+# %% ../nbs/08_decompose.ipynb #a68d7e7e
 import json
 from pathlib import Path
 import numpy as np, pandas as pd
@@ -13,7 +13,7 @@ from .data import Panel
 from .train import FittedMMM
 from .metrics import METRIC_KEYS
 
-# %% ../nbs/08_decompose.ipynb #8938cead
+# %% ../nbs/08_decompose.ipynb #981cb0cc
 def _time_labels(times) -> list:
     return [t.strftime('%Y-%m-%d') for t in times] if isinstance(times, pd.DatetimeIndex) else [int(t) for t in times]
 
@@ -50,7 +50,7 @@ def channel_table(fitted: FittedMMM, panel: Panel, comp: dict|None = None) -> pd
                              adstock_decay=pt.adstock_decay.to_numpy(), hill_half_saturation=pt.hill_half_saturation.to_numpy(),
                              hill_slope=pt.hill_slope.to_numpy()))
 
-# %% ../nbs/08_decompose.ipynb #3ad0603f
+# %% ../nbs/08_decompose.ipynb #5ba70993
 def summarise(contrib: pd.DataFrame,          # from `contributions_frame`
               by: str|None = None,            # None (total), 'region', 'period' or 'split'
               freq: str = 'QE',               # pandas period alias for by='period' (W, ME, QE, YE); integer week ids are grouped by 13s
@@ -78,7 +78,7 @@ def shares(summary: pd.DataFrame) -> pd.DataFrame:
     "Each component as a fraction of the predicted KPI of its group."
     return summary.drop(columns='predicted').div(summary['predicted'], axis=0)
 
-# %% ../nbs/08_decompose.ipynb #dbd82968
+# %% ../nbs/08_decompose.ipynb #c50c80f7
 def metrics_report(fitted: FittedMMM, panel: Panel) -> dict:
     "The `metrics.json` content: train/holdout metrics, naive baselines on the same split, fit time, epochs, seed."
     ev = fitted.evaluate(panel)
@@ -89,12 +89,17 @@ def metrics_report(fitted: FittedMMM, panel: Panel) -> dict:
                holdout_weeks=panel.n_weeks - fitted.n_train, phases=fitted.info.get('phases'), interrupted=fitted.info.get('interrupted', False))
     return out
 
-def write_run(fitted: FittedMMM, panel: Panel, out_dir) -> dict:
-    "Write metrics.json, contributions.csv, predictions.csv, channels.csv, edges.csv and model.pt into `out_dir`."
+def write_run(fitted: FittedMMM, panel: Panel, out_dir, source=None) -> dict:
+    "Write metrics.json, contributions.csv, predictions.csv, channels.csv, edges.csv, model.pt and run.json (where the data came from) into `out_dir`."
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     comp = fitted.components(panel)
     paths = dict(metrics=out/'metrics.json', contributions=out/'contributions.csv', predictions=out/'predictions.csv',
-                 channels=out/'channels.csv', edges=out/'edges.csv', model=out/'model.pt')
+                 channels=out/'channels.csv', edges=out/'edges.csv', model=out/'model.pt', run=out/'run.json')
+    c = panel.columns
+    paths['run'].write_text(json.dumps(dict(data=str(Path(source).resolve()) if isinstance(source, (str, Path)) else None,
+                                            columns=dict(region=c.region if c.region is not None else '', time=c.time, target=c.target,
+                                                         media=c.media, spend=[x for x in c.spend if x], controls=c.controls),
+                                            holdout_weeks=panel.n_weeks - fitted.n_train), indent=2))
     paths['metrics'].write_text(json.dumps(metrics_report(fitted, panel), indent=2, default=float))
     contributions_frame(fitted, panel, comp).to_csv(paths['contributions'], index=False)
     predictions_frame(fitted, panel, comp).to_csv(paths['predictions'], index=False)
