@@ -4,12 +4,12 @@
 
 # %% auto #0
 __all__ = ['add_column_flags', 'column_kwargs', 'config_from_args', 'cmd_inspect', 'cmd_simulate', 'cmd_fit', 'load_run',
-           'panel_holdout', 'cmd_optimize', 'build_parser', 'main']
+           'cmd_optimize', 'build_parser', 'main']
 
 # %% ../nbs/90_cli.ipynb #d80e15ab
 import argparse, json, sys, traceback
 from pathlib import Path
-from .config import DeepCausalError, load_config, MMMConfig
+from .config import DeepCausalError, load_config, MMMConfig, set_value
 
 # %% ../nbs/90_cli.ipynb #becc02c9
 def _csv_list(s): return [x.strip() for x in s.split(',') if x.strip()] if s is not None else None
@@ -75,7 +75,7 @@ def cmd_fit(args) -> int:
     from deepcausal_nb.decompose import write_run
     cfg = config_from_args(args)
     for key, v in (('train.epochs', args.epochs), ('train.seed', args.seed), ('data.holdout_weeks', args.holdout_weeks)):
-        if v is not None: from deepcausal_nb.config import set_value; set_value(cfg, key, v)
+        if v is not None: set_value(cfg, key, v)
     if args.no_progress: cfg.train.progress = False
     out = Path(args.out)
     if (out/'model.pt').exists() and not args.force: raise DeepCausalError(f"{out} already holds a fitted model; pass --force to overwrite it or choose another --out")
@@ -109,10 +109,9 @@ def load_run(run_dir, data=None):
     fitted = FittedMMM.load(run/'model.pt')
     c = fitted.columns
     panel = load_panel(src, region=c.region if c.region is not None else '', time=c.time, target=c.target, media=c.media,
-                       spend=[x for x in c.spend if x], controls=c.controls, holdout_weeks=info.get('holdout_weeks', panel_holdout(fitted)))
+                       spend=[x for x in c.spend if x], controls=c.controls,
+                       holdout_weeks=info.get('holdout_weeks', len(fitted.times) - fitted.n_train))
     return fitted, panel
-
-def panel_holdout(fitted) -> int: return len(fitted.times) - fitted.n_train
 
 def cmd_optimize(args) -> int:
     "Optimal budget allocation from a fitted run."

@@ -10,13 +10,10 @@ import json
 from pathlib import Path
 import numpy as np, pandas as pd
 from .data import Panel
-from .train import FittedMMM
+from .train import FittedMMM, time_labels as _time_labels
 from .metrics import METRIC_KEYS
 
 # %% ../nbs/08_decompose.ipynb #981cb0cc
-def _time_labels(times) -> list:
-    return [t.strftime('%Y-%m-%d') for t in times] if isinstance(times, pd.DatetimeIndex) else [int(t) for t in times]
-
 def contributions_frame(fitted: FittedMMM, panel: Panel, comp: dict|None = None) -> pd.DataFrame:
     "Long table `region,time,component,value` (KPI units) for every observed region-week, train and holdout."
     comp = comp or fitted.components(panel)
