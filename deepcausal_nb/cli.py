@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['add_column_flags', 'column_kwargs', 'config_from_args', 'cmd_inspect', 'cmd_simulate', 'cmd_fit', 'load_run',
-           'cmd_optimize', 'build_parser', 'main']
+           'cmd_optimize', 'cmd_forecast', 'build_parser', 'main']
 
 # %% ../nbs/90_cli.ipynb #d80e15ab
 import argparse, json, sys, traceback
@@ -132,6 +132,30 @@ def cmd_optimize(args) -> int:
     print(f"expected lift: {plan.lift:+,.0f} ({plan.lift_pct:+.2f}%)")
     return 0
 
+# %% ../nbs/90_cli.ipynb #027b5e7a
+def cmd_forecast(args) -> int:
+    "Predictions and contributions of a plan (planned weeks after the data)."
+    from deepcausal_nb.data import extend_panel
+    from deepcausal_nb.decompose import contributions_frame, predictions_frame, summarise
+    fitted, panel = load_run(args.run_dir, args.data)
+    out = Path(args.out)
+    if out.exists() and not args.force: raise DeepCausalError(f"{out} exists; pass --force to overwrite it")
+    ext = extend_panel(panel, args.plan)
+    comp = fitted.components(ext)
+    pred = predictions_frame(fitted, ext, comp)
+    contrib = contributions_frame(fitted, ext, comp)
+    fut = pred[pred.split == 'future']
+    wide = contrib.merge(fut[['region', 'time']], on=['region', 'time']).pivot_table(index=['region', 'time'], columns='component', values='value', sort=False)
+    table = fut.set_index(['region', 'time'])[['predicted']].join(wide[list(dict.fromkeys(contrib.component))]).reset_index()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(out, index=False)
+    tot = table.drop(columns=['region', 'time']).sum()
+    print(f"plan: {ext.future} week(s) from {fut.time.iloc[0]} to {fut.time.iloc[-1]}, {ext.n_regions} region(s)")
+    for ch in ext.channels: print(f"  {ch:40s} contribution {tot[ch]:>16,.0f}")
+    print(f"forecast written to {out}")
+    print(f"predicted {ext.columns.target} over the plan: {tot['predicted']:,.0f}")
+    return 0
+
 # %% ../nbs/90_cli.ipynb #adbc7fdd
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='deepcausal-nb', description='Deep causal marketing mix modeling.')
@@ -172,6 +196,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument('--out', required=True, help='allocation CSV to write')
     sp.add_argument('--force', action='store_true', help='overwrite an existing --out')
     common(sp); sp.set_defaults(func=cmd_optimize)
+    sp = sub.add_parser('forecast', help='predict and decompose a plan (inputs for the weeks after the data)')
+    sp.add_argument('run_dir', help='a run directory written by `fit`')
+    sp.add_argument('plan', help='CSV/parquet with the data\'s region, time, media, spend and control columns for the planned weeks')
+    sp.add_argument('--data', help='data file (default: the one recorded by `fit`)')
+    sp.add_argument('--out', required=True, help='CSV to write: region, time, predicted and one column per component')
+    sp.add_argument('--force', action='store_true', help='overwrite an existing --out')
+    common(sp); sp.set_defaults(func=cmd_forecast)
     return p
 
 def main(argv=None) -> int:

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['REGION_NAMES', 'TIME_NAMES', 'TARGET_NAMES', 'CONTROL_WORDS', 'MAX_WEEKS', 'MIN_TRAIN_WEEKS', 'DataError',
            'read_table', 'channel_stem', 'ColumnMap', 'detect_columns', 'Panel', 'load_panel', 'PanelScaler',
-           'split_weeks']
+           'split_weeks', 'extend_panel']
 
 # %% ../nbs/01_data.ipynb #86c819d3
 import os, re, warnings, difflib
@@ -172,6 +172,7 @@ class Panel:
     times: pd.Index            # [weeks] dates (DatetimeIndex) or integer week ids
     columns: ColumnMap         # where each array came from
     warnings: list = field(default_factory=list)
+    future: int = 0            # trailing weeks with planned inputs but no KPI (see `extend_panel`)
 
     @property
     def n_regions(self): return self.kpi.shape[0]
@@ -182,7 +183,13 @@ class Panel:
     @property
     def n_channels(self): return self.media.shape[2]
     @property
-    def incomplete_regions(self) -> list: return [r for r, m in zip(self.regions, self.mask) if not m.all()]
+    def incomplete_regions(self) -> list: return [r for r, m in zip(self.regions, self.mask[:, :self.n_weeks - self.future]) if not m.all()]
+    @property
+    def input_mask(self) -> np.ndarray:
+        "Cells with inputs: the observed rows plus every planned future week."
+        if not self.future: return self.mask
+        m = self.mask.copy(); m[:, self.n_weeks - self.future:] = True
+        return m
 
     def summary(self) -> dict:
         "What was detected, as a JSON-ready dict (used by `deepcausal-nb inspect`)."
@@ -193,7 +200,7 @@ class Panel:
                     time_range=[fmt(t0), fmt(t1)], region_column=c.region, time_column=c.time, target=c.target,
                     media=list(c.media), spend=[s for s in c.spend if s], channel_spend=dict(zip(c.media, c.spend)),
                     controls=list(c.controls), ignored=list(c.ignored),
-                    incomplete_regions=[str(r) for r in self.incomplete_regions], warnings=list(self.warnings))
+                    incomplete_regions=[str(r) for r in self.incomplete_regions], future_weeks=self.future, warnings=list(self.warnings))
 
 # %% ../nbs/01_data.ipynb #49ca4c14
 def _rows(idx, offset):
@@ -387,8 +394,8 @@ class PanelScaler:
     def transform(self, panel: Panel) -> dict:
         "Scaled arrays for the whole panel: `kpi` [R,T], `media` [R,T,C], `controls` [R,T,K], `mask` [R,T]."
         return dict(kpi=panel.kpi / self.kpi_scale[:, None], media=panel.media / self.media_scale[:, None],
-                    controls=np.where(panel.mask[..., None], (panel.controls - self.control_mean) / self.control_std, 0.),
-                    mask=panel.mask)
+                    controls=np.where(panel.input_mask[..., None], (panel.controls - self.control_mean) / self.control_std, 0.),
+                    mask=panel.mask, inputs=panel.input_mask)
 
     def inverse_kpi(self, y):
         "Scaled KPI (or a contribution) back to KPI units; `y` is [regions, weeks, ...]."
@@ -400,3 +407,73 @@ def split_weeks(panel: Panel, holdout_weeks: int) -> int:
     n_train = panel.n_weeks - int(holdout_weeks)
     if n_train < MIN_TRAIN_WEEKS: raise DataError(f"holdout of {holdout_weeks} weeks leaves {n_train} training weeks (need {MIN_TRAIN_WEEKS})")
     return n_train
+
+# %% ../nbs/01_data.ipynb #a96d5aeb
+def _next_weeks(times: pd.Index, n: int) -> pd.Index:
+    "The `n` weeks after `times` on the same grid."
+    if isinstance(times, pd.DatetimeIndex): return pd.date_range(times[-1] + pd.Timedelta(days=7), periods=n, freq='7D', name=times.name)
+    return pd.Index(np.arange(times[-1] + 1, times[-1] + 1 + n), name=times.name)
+
+def extend_panel(panel: Panel,            # the observed panel (e.g. from `load_panel`)
+                 future,                  # path or DataFrame: region, time, media, spend and controls for planned weeks; never modified
+                ) -> Panel:
+    "Append planned weeks (inputs without KPI) after the panel's last week."
+    if panel.future: raise DataError("this panel already has planned weeks; extend the observed panel instead")
+    c = panel.columns
+    offset = 0 if isinstance(future, pd.DataFrame) else 2
+    what = 'line' if offset else 'row'
+    df = read_table(future)
+    if offset: df.index = pd.RangeIndex(len(df))
+    need = [x for x in [c.region, c.time, *c.media, *[s for s in c.spend if s], *c.controls] if x is not None]
+    missing = [x for x in need if x not in df.columns]
+    if missing:
+        raise DataError(f"the plan lacks column(s) {', '.join(map(repr, missing))} that the panel uses"
+                        + "".join(f" (did you mean {_closest(m, df.columns)!r}?)" for m in missing[:1] if _closest(m, df.columns)))
+    M = np.stack([_numeric(df, m, 'media', offset).to_numpy() for m in c.media], -1)
+    for j, m in enumerate(c.media):
+        neg = df.index[M[:, j] < 0]
+        if len(neg): raise DataError(f"media column {m!r} is negative at {what}s {_rows(neg, offset)} of the plan; media activity must be >= 0")
+    S = None
+    if panel.spend is not None:
+        S = np.full_like(M, np.nan)
+        for j, s in enumerate(c.spend):
+            if s is None: continue
+            S[:, j] = _numeric(df, s, 'spend', offset).to_numpy()
+            neg = df.index[S[:, j] < 0]
+            if len(neg): raise DataError(f"spend column {s!r} is negative at {what}s {_rows(neg, offset)} of the plan; spend must be >= 0")
+    X = np.stack([_numeric(df, k, 'control', offset).to_numpy() for k in c.controls], -1) if c.controls else np.zeros((len(df), 0))
+    if c.region is None: rcode = np.zeros(len(df), dtype=np.int64)
+    else:
+        rv = df[c.region].astype(str)
+        known = {r: i for i, r in enumerate(panel.regions)}
+        unknown = df.index[~rv.isin(list(known))]
+        if len(unknown): raise DataError(f"the plan has region(s) the panel does not, e.g. {rv.loc[unknown[0]]!r} at {what}s {_rows(unknown, offset)}")
+        rcode = rv.map(known).to_numpy(dtype=np.int64)
+    tpos, grid = _time_grid(df[c.time], c.time, offset)
+    if isinstance(grid, pd.DatetimeIndex) != isinstance(panel.times, pd.DatetimeIndex):
+        raise DataError(f"the plan's {c.time!r} holds {'dates' if isinstance(grid, pd.DatetimeIndex) else 'week ids'}, the panel's "
+                        f"{'dates' if isinstance(panel.times, pd.DatetimeIndex) else 'week ids'}; use the same kind")
+    expected = _next_weeks(panel.times, len(grid))
+    if grid[0] != expected[0]:
+        raise DataError(f"the plan starts at week {grid[0]}, but the panel ends at {panel.times[-1]}: the plan must start at {expected[0]} "
+                        "(planned weeks follow the observed ones without gap or overlap; for changes to observed weeks use `what_if`)")
+    F, R = len(grid), panel.n_regions
+    flat = rcode * F + tpos
+    dup = pd.Index(flat).duplicated(keep=False)
+    if dup.any(): raise DataError(f"{int(dup.sum())} rows of the plan share a (region, week), e.g. at {what}s {_rows(df.index[dup], offset)}")
+    have = np.zeros(R * F, dtype=bool); have[flat] = True
+    if not have.all():
+        r, t = np.divmod(np.nonzero(~have)[0], F)
+        raise DataError(f"the plan misses {len(r)} (region, week) row(s), e.g. region {panel.regions[r[0]]!r} week {grid[t[0]]}; "
+                        "give every region a row in every planned week (0 media for no activity)")
+    def place(v, k):
+        out = np.zeros((R * F, k)); out[flat] = v
+        return out.reshape(R, F, k)
+    notes = list(panel.warnings)
+    if c.target in df.columns and df[c.target].notna().any():
+        notes.append(f"the plan's {c.target!r} values were ignored: planned weeks are predicted, not fitted")
+    cat = lambda a, b: np.concatenate([a, b], 1)
+    spend = None if panel.spend is None else cat(panel.spend, np.where(np.isnan(panel.spend[:, :1]), np.nan, place(S, S.shape[1])))
+    return Panel(cat(panel.kpi, np.zeros((R, F))), cat(panel.media, place(M, M.shape[1])), spend,
+                 cat(panel.controls, place(X, X.shape[1])), cat(panel.mask, np.zeros((R, F), dtype=bool)), list(panel.regions),
+                 panel.times.append(grid).rename(panel.times.name), c, notes, F)

@@ -7,6 +7,7 @@ __all__ = ['contributions_frame', 'predictions_frame', 'channel_table', 'summari
 
 # %% ../nbs/08_decompose.ipynb #a68d7e7e
 import json
+from collections import namedtuple
 from pathlib import Path
 import numpy as np, pandas as pd
 from .data import Panel
@@ -15,23 +16,29 @@ from .metrics import METRIC_KEYS
 
 # %% ../nbs/08_decompose.ipynb #981cb0cc
 def contributions_frame(fitted: FittedMMM, panel: Panel, comp: dict|None = None) -> pd.DataFrame:
-    "Long table `region,time,component,value` (KPI units) for every observed region-week, train and holdout."
+    "Long table `region,time,component,value` (KPI units) for every region-week with inputs: train, holdout and planned weeks."
     comp = comp or fitted.components(panel)
     names = ['baseline', 'trend', 'seasonality'] + list(panel.columns.controls) + list(panel.channels)
     stack = np.concatenate([np.stack([comp['baseline'], comp['trend'], comp['seasonality']], -1), comp['controls'], comp['channels']], -1)  # [R,T,N]
-    r, t = np.nonzero(panel.mask)
-    R, T, N = len(r), None, len(names)
+    r, t = np.nonzero(panel.input_mask)
+    N = len(names)
     times = np.array(_time_labels(panel.times), dtype=object)
     return pd.DataFrame(dict(region=np.repeat(np.array(panel.regions, dtype=object)[r], N), time=np.repeat(times[t], N),
                              component=np.tile(np.array(names, dtype=object), len(r)), value=stack[r, t].reshape(-1)))
 
 def predictions_frame(fitted: FittedMMM, panel: Panel, comp: dict|None = None) -> pd.DataFrame:
-    "`region,time,actual,predicted,split` for every observed region-week."
+    "`region,time,actual,predicted,split` for every region-week with inputs; split is train, holdout or future (a plan: actual is NaN)."
     comp = comp or fitted.components(panel)
-    r, t = np.nonzero(panel.mask)
+    r, t = np.nonzero(panel.input_mask)
     return pd.DataFrame(dict(region=np.array(panel.regions, dtype=object)[r], time=np.array(_time_labels(panel.times), dtype=object)[t],
-                             actual=panel.kpi[r, t], predicted=comp['prediction'][r, t],
-                             split=np.where(t < fitted.n_train, 'train', 'holdout')))
+                             actual=np.where(panel.mask[r, t], panel.kpi[r, t], np.nan), predicted=comp['prediction'][r, t],
+                             split=_split(t, fitted.n_train, panel)))
+
+_Weeks = namedtuple('_Weeks', 'n_weeks future')
+
+def _split(t, n_train: int, panel) -> np.ndarray:
+    "train / holdout / future label of week positions `t`."
+    return np.select([t < n_train, t < panel.n_weeks - panel.future], ['train', 'holdout'], 'future').astype(object)
 
 def channel_table(fitted: FittedMMM, panel: Panel, comp: dict|None = None) -> pd.DataFrame:
     "Per channel: contribution (KPI units, all observed weeks), share of total KPI, spend, ROI and the learned parameters."
@@ -52,6 +59,7 @@ def summarise(contrib: pd.DataFrame,          # from `contributions_frame`
               by: str|None = None,            # None (total), 'region', 'period' or 'split'
               freq: str = 'QE',               # pandas period alias for by='period' (W, ME, QE, YE); integer week ids are grouped by 13s
               n_train: int|None = None, times=None, # needed for by='split'
+              future: int = 0,                # by='split': trailing planned weeks (`panel.future`)
              ) -> pd.DataFrame:
     "Contributions summed per group (rows) and component (columns), plus `predicted`; KPI units."
     df = contrib
@@ -63,7 +71,7 @@ def summarise(contrib: pd.DataFrame,          # from `contributions_frame`
         else: key = (pd.to_numeric(df['time']) // 13).map(lambda q: f'weeks {q * 13}-{q * 13 + 12}').rename('group')
     elif by == 'split':
         labels = _time_labels(times)
-        split = {t: ('train' if i < n_train else 'holdout') for i, t in enumerate(labels)}
+        split = dict(zip(labels, _split(np.arange(len(labels)), n_train, _Weeks(len(labels), future))))
         key = df['time'].map(split).rename('group')
     else: raise ValueError(f"by must be None, 'region', 'period' or 'split', not {by!r}")
     order = list(dict.fromkeys(df['component']))

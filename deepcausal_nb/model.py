@@ -86,7 +86,10 @@ class DeepCausalMMM(nn.Module):
 
     def level(self, n_weeks: int) -> Tensor:
         "Each region's level b_r + Σ_k (s_k + d_rk) φ_k(t): [regions, n_weeks]."
-        basis = self.basis if self.basis.shape[0] >= n_weeks else trend_basis(n_weeks, self.n_fit, self.cfg.trend_knot_weeks, self.basis.shape[0]).to(self.basis.device)
+        basis, n = self.basis, self.basis.shape[0]
+        if n < n_weeks:   # weeks past the panel (a plan): the same held-flat forecast row as every week after the fit
+            last = basis[-1:] if n > self.n_fit else basis[max(0, self.n_fit - self.cfg.trend_knot_weeks):self.n_fit].mean(0, keepdim=True)
+            basis = torch.cat([basis, last.expand(n_weeks - n, -1)])
         return self.region_base[:, None] + (self.trend_shared[None] + self.trend_region) @ basis[:n_weeks].T
 
     # the learned marketing parameters, in interpretable units

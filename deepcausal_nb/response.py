@@ -27,7 +27,7 @@ def scenario_kpi(fitted: FittedMMM, panel: Panel,
                  multipliers,          # [S, C] factor on each channel's media during `window`
                  window: slice,        # weeks whose media are changed
                  chunk: int = 32,      # scenarios per forward pass (memory bound)
-                ) -> np.ndarray:       # [S] predicted KPI, summed over observed cells from window.start on (KPI units)
+                ) -> np.ndarray:       # [S] predicted KPI, summed over cells with inputs (observed or planned) from window.start on (KPI units)
     "Total predicted KPI under each media scenario (carry-over inside the panel included)."
     fitted.check_panel(panel)
     mult = torch.as_tensor(np.asarray(multipliers, dtype='float32'))
@@ -37,7 +37,7 @@ def scenario_kpi(fitted: FittedMMM, panel: Panel,
     season = fitted._season(panel.times)
     R, T, C = t['media'].shape
     scale = torch.tensor(fitted.scaler.kpi_scale, dtype=torch.float32)
-    keep = t['mask'].clone(); keep[:, :window.start] = False
+    keep = t['inputs'].clone(); keep[:, :window.start] = False
     in_window = torch.zeros(T, dtype=torch.bool); in_window[window] = True
     out = []
     model = fitted.model.eval()
@@ -53,7 +53,7 @@ def scenario_kpi(fitted: FittedMMM, panel: Panel,
 # %% ../nbs/10_response.ipynb #0c28b0e5
 def window_spend(panel: Panel, window: slice, cost_per_unit: dict|None = None) -> tuple[np.ndarray, list[str]]:
     "Spend per channel over `window` [C] and its unit per channel ('money' or 'media units')."
-    m = panel.mask[:, window, None]
+    m = panel.input_mask[:, window, None]
     spend, units = np.zeros(panel.n_channels), []
     cost_per_unit = cost_per_unit or {}
     for j, ch in enumerate(panel.channels):
@@ -155,7 +155,7 @@ def roi_table(fitted: FittedMMM, panel: Panel, curves: list[ResponseCurveFit]|No
               cost_per_unit: dict|None = None, weeks: int = 13) -> pd.DataFrame:
     "Per channel: contribution, spend, ROI, cost per KPI unit and marginal ROI (at the current spend of the planning window)."
     comp = fitted.components(panel)
-    m = panel.mask
+    m = panel.input_mask
     contrib = comp['channels'][m].sum(0)
     spend, units = window_spend(panel, slice(0, panel.n_weeks), cost_per_unit)
     curves = curves if curves is not None else response_curves(fitted, panel, weeks=weeks, cost_per_unit=cost_per_unit)

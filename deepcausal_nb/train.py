@@ -42,10 +42,10 @@ def seed_everything(seed: int):
     torch.use_deterministic_algorithms(True, warn_only=True)
 
 def panel_tensors(panel: Panel, scaler: PanelScaler) -> dict:
-    "Scaled float32 tensors of a panel: media [R,T,C], controls [R,T,K], kpi [R,T], mask [R,T], season [T,2F] is added by the model owner."
+    "Scaled float32 tensors of a panel: media [R,T,C], controls [R,T,K], kpi [R,T], mask [R,T] (observed KPI), inputs [R,T] (cells with inputs, planned weeks included)."
     a = scaler.transform(panel)
     return dict(media=torch.tensor(a['media'], dtype=torch.float32), controls=torch.tensor(a['controls'], dtype=torch.float32),
-                kpi=torch.tensor(a['kpi'], dtype=torch.float32), mask=torch.tensor(a['mask']))
+                kpi=torch.tensor(a['kpi'], dtype=torch.float32), mask=torch.tensor(a['mask']), inputs=torch.tensor(a['inputs']))
 
 def _schedule(epochs: int, warmup_frac: float = 0.05, floor: float = 0.05):
     "Linear warm-up then cosine decay to `floor` of the peak learning rate."
