@@ -36,10 +36,11 @@ def case_mmm(holdout, tmp):
     if not data.exists(): print(f'skip: {data} not found'); return
     wall, rss, _ = run_fit(data, tmp/f'mmm{holdout}', '--holdout-weeks', holdout)
     m = json.loads((tmp/f'mmm{holdout}'/'metrics.json').read_text())
+    r = json.loads((tmp/f'mmm{holdout}'/'run.json').read_text())
     ch = pd.read_csv(tmp/f'mmm{holdout}'/'channels.csv')
     print(f"\n## MMM_Data (190 regions x 109 weeks x 13 channels), last {holdout} weeks held out")
-    print(f"wall {wall:.1f} s for the whole `fit` (fit alone {m['fit_seconds']:.1f} s, {m['epochs']} epochs, "
-          f"{1000 * m['fit_seconds'] / max(m['epochs'], 1):.0f} ms/epoch), peak RSS {rss:.0f} MB")
+    print(f"wall {wall:.1f} s for the whole `fit` (fit alone {r['fit_seconds']:.1f} s, {m['epochs']} epochs, "
+          f"{1000 * r['fit_seconds'] / max(m['epochs'], 1):.0f} ms/epoch), peak RSS {rss:.0f} MB")
     print(metrics_block(m).round(4).to_string())
     print(f"media share {ch.share.sum():.1%}; channel shares {', '.join(f'{s:.1%}' for s in ch.share)}")
     print(f"adstock decays {np.round(ch.adstock_decay.to_numpy(), 2).tolist()}; Hill slopes {np.round(ch.hill_slope.to_numpy(), 2).tolist()}")
@@ -51,6 +52,7 @@ def case_sim(regions, weeks, channels, tmp, holdout=13, seed=1):
     run = tmp/f'sim_{regions}_run'
     wall, rss, _ = run_fit(data, run, '--holdout-weeks', holdout)
     m = json.loads((run/'metrics.json').read_text())
+    r = json.loads((run/'run.json').read_text())
     ch = pd.read_csv(run/'channels.csv')
     truth = sim.truth['channels']
     ch['name'] = ch.channel.str.replace('_impressions', '', regex=False)
@@ -60,7 +62,7 @@ def case_sim(regions, weeks, channels, tmp, holdout=13, seed=1):
                  roi=r.roi, true_roi=truth[r.name]['roi']) for r in ch.itertuples()]
     t = pd.DataFrame(rows).set_index('channel')
     print(f"\n## Simulated panel {regions} regions x {weeks} weeks x {channels} channels (seed {seed}), last {holdout} weeks held out")
-    print(f"wall {wall:.1f} s, fit {m['fit_seconds']:.1f} s ({m['epochs']} epochs), peak RSS {rss:.0f} MB")
+    print(f"wall {wall:.1f} s, fit {r['fit_seconds']:.1f} s ({m['epochs']} epochs), peak RSS {rss:.0f} MB")
     print(metrics_block(m).round(4).to_string())
     print(t.round(2).to_string())
     print(f"mean absolute share error: {t.error_pp.mean():.2f} pp; media share {ch.share.sum():.1%} (true {sim.truth['media_share']:.1%})")

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['add_column_flags', 'column_kwargs', 'config_from_args', 'cmd_inspect', 'cmd_simulate', 'cmd_fit', 'load_run',
-           'cmd_optimize', 'cmd_forecast', 'build_parser', 'main']
+           'cmd_optimize', 'cmd_forecast', 'parse_parameters', 'cmd_report', 'build_parser', 'main']
 
 # %% ../nbs/90_cli.ipynb #d80e15ab
 import argparse, json, sys, traceback
@@ -81,11 +81,19 @@ def cmd_fit(args) -> int:
     if (out/'model.pt').exists() and not args.force: raise DeepCausalError(f"{out} already holds a fitted model; pass --force to overwrite it or choose another --out")
     panel = load_panel(args.data, **column_kwargs(args), config=cfg.data)
     for w in panel.warnings: print(f"warning: {w}", file=sys.stderr)
-    fitted = fit(panel, cfg)
+    from deepcausal_nb.train import TrainingError
+    out.mkdir(parents=True, exist_ok=True)
+    ck = out/'checkpoint.pt'
+    try: fitted = fit(panel, cfg, checkpoint=ck)
+    except TrainingError as e:
+        if e.fitted is None: raise
+        e.fitted.save(out/'model.diverged.pt')
+        raise TrainingError(f"{e} (last good model saved to {out/'model.diverged.pt'})") from None
     paths = write_run(fitted, panel, out, source=args.data)
+    ck.unlink(missing_ok=True)    # the finished model supersedes it
     m = json.loads(paths['metrics'].read_text())
     h, base = m['holdout'], m['baselines']
-    print(f"fitted {panel.n_regions} regions x {panel.n_weeks} weeks x {panel.n_channels} channels in {m['fit_seconds']:.1f} s ({m['epochs']} epochs)")
+    print(f"fitted {panel.n_regions} regions x {panel.n_weeks} weeks x {panel.n_channels} channels in {fitted.info['fit_seconds']:.1f} s ({m['epochs']} epochs)")
     if h:
         best = min(base, key=lambda k: base[k]['holdout']['rmse'])
         print(f"holdout ({m['holdout_weeks']} weeks): R2 {h['r2']:.4f}  within-region R2 {h['r2_within']:.3f}  RMSE {_fmt(h['rmse'])}  WAPE {h['wape']:.4f}")
@@ -156,6 +164,42 @@ def cmd_forecast(args) -> int:
     print(f"predicted {ext.columns.target} over the plan: {tot['predicted']:,.0f}")
     return 0
 
+# %% ../nbs/90_cli.ipynb #26d0d8e6
+def parse_parameters(items) -> dict:
+    "`name=value` strings -> dict; values are read as JSON when they parse (numbers, lists, null), else kept as text."
+    out = {}
+    for it in items or []:
+        if '=' not in it: raise DeepCausalError(f"-p {it!r}: expected name=value")
+        k, v = it.split('=', 1)
+        try: out[k.strip()] = json.loads(v)
+        except json.JSONDecodeError: out[k.strip()] = v
+    return out
+
+def cmd_report(args) -> int:
+    "Render the MMM report for one dataset, or a batch with an index."
+    from deepcausal_nb.report import render_report, render_batch
+    params = {k: v for k, v in column_kwargs(args).items() if v is not None}
+    if args.settings: params['settings'] = args.settings
+    if args.set: params['overrides'] = list(args.set)
+    params.update(parse_parameters(args.param))
+    data = list(args.data)
+    if args.list:
+        lst = Path(args.list)
+        if not lst.is_file(): raise DeepCausalError(f"{lst}: no such list file")
+        data += [l.strip() for l in lst.read_text().splitlines() if l.strip() and not l.lstrip().startswith('#')]
+    if not data: raise DeepCausalError("no dataset: give a path (or --list FILE)")
+    if len(data) == 1 and not args.list:
+        print(f"rendering the report for {data[0]} (fit, charts, HTML) ...", file=sys.stderr)
+        path = render_report(data[0], args.out, params, force=args.force, progress=not args.no_progress)
+        print(path)
+        return 0
+    if args.out: raise DeepCausalError("--out names one report; for several datasets use --out-dir")
+    def done(r): print(f"  {'ok    ' if r['status'] == 'ok' else 'FAILED'} {r['data']} ({r['seconds']:.0f} s){': ' + r['message'] if r['message'] else ''}", file=sys.stderr)
+    print(f"rendering {len(data)} reports, {args.jobs} at a time ...", file=sys.stderr)
+    res = render_batch(data, args.out_dir, params, jobs=args.jobs, force=args.force, on_done=done)
+    print(Path(args.out_dir)/'index.html')
+    return 0 if (res.status == 'ok').all() else 1
+
 # %% ../nbs/90_cli.ipynb #adbc7fdd
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='deepcausal-nb', description='Deep causal marketing mix modeling.')
@@ -203,6 +247,16 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument('--out', required=True, help='CSV to write: region, time, predicted and one column per component')
     sp.add_argument('--force', action='store_true', help='overwrite an existing --out')
     common(sp); sp.set_defaults(func=cmd_forecast)
+    sp = sub.add_parser('report', help='render the HTML report for a dataset (several: a batch with index.html)')
+    sp.add_argument('data', nargs='*', help='CSV/parquet file(s) in long format')
+    sp.add_argument('--list', help='a file with one dataset path per line')
+    sp.add_argument('--out', help='report to write (NAME.html; default reports/out/<data name>.html)')
+    sp.add_argument('--out-dir', default='reports/out', help='directory for a batch (default reports/out)')
+    sp.add_argument('-p', '--param', action='append', default=[], metavar='NAME=VALUE', help='template parameter, e.g. -p epochs=200 (repeatable)')
+    sp.add_argument('--jobs', type=int, default=2, help='reports rendered in parallel in a batch (default 2)')
+    sp.add_argument('--no-progress', action='store_true', help='no progress bar')
+    sp.add_argument('--force', action='store_true', help='overwrite existing reports')
+    add_column_flags(sp); common(sp); sp.set_defaults(func=cmd_report)
     return p
 
 def main(argv=None) -> int:

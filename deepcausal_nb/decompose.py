@@ -85,17 +85,17 @@ def shares(summary: pd.DataFrame) -> pd.DataFrame:
 
 # %% ../nbs/08_decompose.ipynb #c50c80f7
 def metrics_report(fitted: FittedMMM, panel: Panel) -> dict:
-    "The `metrics.json` content: train/holdout metrics, naive baselines on the same split, fit time, epochs, seed."
+    "The `metrics.json` content: train/holdout metrics, naive baselines on the same split, epochs, seed (deterministic: no timings)."
     ev = fitted.evaluate(panel)
     keep = lambda d: {k: d[k] for k in (*METRIC_KEYS, 'n') if k in d}
     out = dict(train=keep(ev['train']), holdout=keep(ev.get('holdout', {})),
                baselines={k: dict(holdout=keep(v['holdout'])) for k, v in ev.get('baselines', {}).items()},
-               fit_seconds=fitted.info.get('fit_seconds'), epochs=fitted.info.get('epochs'), seed=fitted.config.train.seed,
+               epochs=fitted.info.get('epochs'), seed=fitted.config.train.seed,
                holdout_weeks=panel.n_weeks - fitted.n_train, phases=fitted.info.get('phases'), interrupted=fitted.info.get('interrupted', False))
     return out
 
 def write_run(fitted: FittedMMM, panel: Panel, out_dir, source=None) -> dict:
-    "Write metrics.json, contributions.csv, predictions.csv, channels.csv, edges.csv, model.pt and run.json (where the data came from) into `out_dir`."
+    "Write metrics.json, contributions.csv, predictions.csv, channels.csv, edges.csv, model.pt and run.json (data source, timing) into `out_dir`."
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     comp = fitted.components(panel)
     paths = dict(metrics=out/'metrics.json', contributions=out/'contributions.csv', predictions=out/'predictions.csv',
@@ -104,7 +104,8 @@ def write_run(fitted: FittedMMM, panel: Panel, out_dir, source=None) -> dict:
     paths['run'].write_text(json.dumps(dict(data=str(Path(source).resolve()) if isinstance(source, (str, Path)) else None,
                                             columns=dict(region=c.region if c.region is not None else '', time=c.time, target=c.target,
                                                          media=c.media, spend=[x for x in c.spend if x], controls=c.controls),
-                                            holdout_weeks=panel.n_weeks - fitted.n_train), indent=2))
+                                            holdout_weeks=panel.n_weeks - fitted.n_train, fit_seconds=fitted.info.get('fit_seconds'),
+                                            device=fitted.info.get('device')), indent=2))
     paths['metrics'].write_text(json.dumps(metrics_report(fitted, panel), indent=2, default=float))
     contributions_frame(fitted, panel, comp).to_csv(paths['contributions'], index=False)
     predictions_frame(fitted, panel, comp).to_csv(paths['predictions'], index=False)

@@ -1,0 +1,113 @@
+"""The report end to end: papermill renders the template on a small simulated panel, the HTML is checked as a
+file and then driven in a real headless browser (Debian's chromium via playwright), offline."""
+import json, os, re, shutil, subprocess, sys
+from pathlib import Path
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXE = Path(sys.executable).parent/'deepcausal-nb'
+CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser')
+FAST = ['-p', 'epochs=60', '-p', 'holdout_weeks=6', '--set', 'train.min_epochs=20', '--set', 'train.refit_epochs=10']
+
+def cli(*args, cwd=None):
+    env = dict(os.environ, OMP_NUM_THREADS='1')
+    return subprocess.run([str(EXE), *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=600, env=env)
+
+@pytest.fixture(scope='module')
+def report(tmp_path_factory):
+    d = tmp_path_factory.mktemp('report')
+    data = d/'brand.csv'
+    assert cli('simulate', data, '--regions', 3, '--weeks', 60, '--channels', 3, '--seed', 1).returncode == 0
+    r = cli('report', data, '--out', d/'out'/'brand.html', '--no-progress', *FAST, '-p', 'title=Brand X', cwd=d)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().endswith('brand.html')
+    return d/'out'/'brand.html'
+
+def test_html_is_self_contained(report):
+    page = report.read_text()
+    from deepcausal_nb.report import external_resources
+    assert external_resources(page) == []
+    assert len(page) > 3_000_000                                    # plotly.js is inside
+    assert page.count('Plotly.newPlot') >= 14 or page.count('class="plotly-graph-div"') >= 14
+    for text in ('Brand X', 'Recommended reallocation', 'dcnb-budget-panel', 'Top channels', 'marginal ROI'):
+        assert text in page, text
+    mimes = set(re.findall(r'data-mime-type="([^"]+)"', page))
+    assert mimes <= {'text/html', 'text/markdown', 'text/plain'}, mimes                  # no stderr, no tracebacks
+    cells = re.findall(r'class="(jp-Cell jp-CodeCell[^"]*)"', page)
+    assert cells and all('jp-mod-noInput' in c for c in cells)                          # no code shown
+    assert 'prepare_report(' not in page
+    h = json.loads(report.with_suffix('.json').read_text())
+    assert h['title'] == 'Brand X' and h['regions'] == 3 and h['plan']['weeks'] == 13
+    assert report.with_suffix('.ipynb').exists() and report.with_suffix('.model.pt').exists()
+
+def test_refuses_overwrite_then_reuses_saved_model(report, tmp_path):
+    data = report.parent.parent/'brand.csv'
+    before = report.read_text()
+    r = cli('report', data, '--out', report, '--no-progress', *FAST)
+    assert r.returncode == 2 and '--force' in r.stderr and report.read_text() == before
+    out = tmp_path/'again.html'
+    r = cli('report', data, '--out', out, '--no-progress', '-p', f'model={report.with_suffix(".model.pt")}', '-p', 'holdout_weeks=6')
+    assert r.returncode == 0, r.stderr
+    a, b = json.loads(report.with_suffix('.json').read_text()), json.loads(out.with_suffix('.json').read_text())
+    assert a['holdout'] == b['holdout'] and a['shares'] == b['shares']       # same model, same numbers, no refit
+    assert not out.with_suffix('.model.pt').exists()
+
+def test_bad_data_fails_before_any_kernel(tmp_path):
+    data = tmp_path/'bad.csv'
+    assert cli('simulate', data, '--regions', 2, '--weeks', 40, '--channels', 2, '--seed', 1).returncode == 0
+    lines = data.read_text().splitlines(); cells = lines[5].split(','); cells[2] = 'oops'; lines[5] = ','.join(cells)
+    data.write_text('\n'.join(lines) + '\n')
+    r = cli('report', data, '--out', tmp_path/'bad.html', '--no-progress', *FAST)
+    assert r.returncode == 2 and "target column 'sales' has non-numeric values at lines 6" in r.stderr, r.stderr
+    assert not (tmp_path/'bad.ipynb').exists() and not (tmp_path/'bad.html').exists()
+
+def test_failed_report_keeps_the_notebook(report, tmp_path):
+    broken = tmp_path/'broken.model.pt'
+    broken.write_bytes(report.with_suffix('.model.pt').read_bytes()[:300])
+    r = cli('report', report.parent.parent/'brand.csv', '--out', tmp_path/'r.html', '--no-progress', '-p', f'model={broken}')
+    assert r.returncode == 2 and 'not a readable deepcausal_nb model file' in r.stderr and 'kept at' in r.stderr, r.stderr
+    assert 'Kernel is running over TCP' not in r.stderr
+    nb = json.loads((tmp_path/'r.ipynb').read_text())
+    assert any(o.get('output_type') == 'error' for c in nb['cells'] for o in c.get('outputs', []))
+    assert not (tmp_path/'r.html').exists()
+
+def test_batch_one_bad_dataset_fails_alone(tmp_path):
+    good, bad = tmp_path/'good.csv', tmp_path/'broken.csv'
+    assert cli('simulate', good, '--regions', 2, '--weeks', 50, '--channels', 2, '--seed', 2).returncode == 0
+    bad.write_text('region,date,sales\nA,2024-01-01,1\n')
+    r = cli('report', good, bad, '--out-dir', tmp_path/'out', '--jobs', 2, *FAST)
+    assert r.returncode == 1
+    index = (tmp_path/'out'/'index.html').read_text()
+    assert 'href="good.html"' in index and 'failed' in index and 'broken.csv' in index
+    assert (tmp_path/'out'/'good.html').exists() and not (tmp_path/'out'/'broken.html').exists()
+
+@pytest.mark.skipif(CHROMIUM is None, reason='chromium not installed (tools/setup.sh installs it where apt is available)')
+def test_static_controls_in_browser(report):
+    from playwright.sync_api import sync_playwright
+    external = []
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+                                                              '--disable-component-update', '--disable-sync', '--no-first-run'])
+        page = b.new_page()
+        page.on('request', lambda r: None if r.url.startswith(('file:', 'data:', 'about:', 'blob:')) else external.append(r.url))
+        page.goto(report.as_uri()); page.wait_for_load_state('load')
+        page.wait_for_function("document.querySelectorAll('.plotly-graph-div .main-svg').length >= 14", timeout=60_000)
+        kpi0 = page.inner_text('.dcnb-kpi-value'); opt0 = page.inner_text('.dcnb-alloc')
+        page.focus('.dcnb-budget'); page.keyboard.press('End')           # the largest total budget
+        kpi1 = page.inner_text('.dcnb-kpi-value'); opt1 = page.inner_text('.dcnb-alloc')
+        assert kpi1 != kpi0 and opt1 != opt0
+        assert '150% of current' in page.inner_text('.dcnb-budget-label')
+        c0 = page.inner_text('.dcnb-custom-value')
+        page.focus('.dcnb-ch-0'); page.keyboard.press('Home')            # first channel switched off
+        c1 = page.inner_text('.dcnb-custom-value')
+        assert c1 != c0
+        text = page.inner_text('body')
+        assert 'Traceback' not in text and 'Warning' not in text.replace('Warning: the model does not beat', '')
+        # the plotly slider over the scenario grid redraws its title
+        t0 = page.evaluate("[...document.querySelectorAll('.plotly-graph-div')].find(g => g.layout.sliders && g.layout.sliders.length).layout.title.text")
+        page.evaluate("(() => { const g = [...document.querySelectorAll('.plotly-graph-div')].find(g => g.layout.sliders && g.layout.sliders.length);"
+                      " return Plotly.relayout(g, g.layout.sliders[0].steps[0].args[1]).then(() => Plotly.restyle(g, g.layout.sliders[0].steps[0].args[0])); })()")
+        t1 = page.evaluate("[...document.querySelectorAll('.plotly-graph-div')].find(g => g.layout.sliders && g.layout.sliders.length).layout.title.text")
+        assert t1 != t0 and '50% of current' in t1
+        b.close()
+    assert external == [], external[:5]
