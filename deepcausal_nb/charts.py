@@ -420,7 +420,7 @@ def plot_allocation(plan: BudgetPlan, title: str|None = None) -> go.Figure:
     flags = ['; '.join(f for f, on in ((bound.get(str(b), str(b)), bool(b)), ("beyond the spends the curves were measured at", bool(e))) if on)
              for b, e in zip(t['at_bound'], t.get('extrapolated', [False] * len(t)))]
     change = [f'{p:+.0f}%' if np.isfinite(p) else ('new' if o > 0 else '') for p, o in zip(t['change_pct'].astype(float), t['optimal'])]
-    fig = go.Figure([go.Bar(x=names, y=t['current'], name='current', marker=dict(color=bar_colors, opacity=0.45, pattern=dict(shape='/')),
+    fig = go.Figure([go.Bar(x=names, y=t['current'], name='current', marker=dict(color=bar_colors, opacity=0.4),   # faded = current (plotly.js mis-handles patterns over per-bar colours)
                             hovertemplate='%{x}: current %{y:,.0f}<extra></extra>'),
                      go.Bar(x=names, y=t['optimal'], name='optimal', marker=dict(color=bar_colors), text=change, textposition='outside',
                             customdata=np.array([t['change'].to_numpy(float), flags], dtype=object).T,

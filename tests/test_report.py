@@ -90,6 +90,9 @@ def test_static_controls_in_browser(report):
                                                               '--disable-component-update', '--disable-sync', '--no-first-run'])
         page = b.new_page()
         page.on('request', lambda r: None if r.url.startswith(('file:', 'data:', 'about:', 'blob:')) else external.append(r.url))
+        console = []
+        page.on('console', lambda m: console.append(m.text) if m.type in ('error', 'warning') else None)
+        page.on('pageerror', lambda e: console.append(str(e)))
         page.goto(report.as_uri()); page.wait_for_load_state('load')
         page.wait_for_function("document.querySelectorAll('.plotly-graph-div .main-svg').length >= 14", timeout=60_000)
         kpi0 = page.inner_text('.dcnb-kpi-value'); opt0 = page.inner_text('.dcnb-alloc')
@@ -103,11 +106,15 @@ def test_static_controls_in_browser(report):
         assert c1 != c0
         text = page.inner_text('body')
         assert 'Traceback' not in text and 'Warning' not in text.replace('Warning: the model does not beat', '')
-        # the plotly slider over the scenario grid redraws its title
-        t0 = page.evaluate("[...document.querySelectorAll('.plotly-graph-div')].find(g => g.layout.sliders && g.layout.sliders.length).layout.title.text")
-        page.evaluate("(() => { const g = [...document.querySelectorAll('.plotly-graph-div')].find(g => g.layout.sliders && g.layout.sliders.length);"
-                      " return Plotly.relayout(g, g.layout.sliders[0].steps[0].args[1]).then(() => Plotly.restyle(g, g.layout.sliders[0].steps[0].args[0])); })()")
-        t1 = page.evaluate("[...document.querySelectorAll('.plotly-graph-div')].find(g => g.layout.sliders && g.layout.sliders.length).layout.title.text")
-        assert t1 != t0 and '50% of current' in t1
+        # the plotly slider over the scenario grid: a click at the rail's left end selects 50% and redraws
+        title = "[...document.querySelectorAll('.plotly-graph-div')].find(g => g.layout.sliders && g.layout.sliders.length).layout.title.text"
+        t0 = page.evaluate(title)
+        rail = page.locator('.slider-rail-touch-rect').first
+        rail.scroll_into_view_if_needed(); box = rail.bounding_box()
+        page.mouse.click(box['x'] + 3, box['y'] + box['height'] / 2)
+        page.wait_for_timeout(300)
+        t1 = page.evaluate(title)
+        assert t1 != t0 and 'at 50% of current budget' in t1, (t0, t1)
         b.close()
     assert external == [], external[:5]
+    assert console == [], console[:5]
