@@ -149,7 +149,7 @@ def detect_columns(df: pd.DataFrame, region=None, time=None, target=None, media=
     spend_list = [spend_for.get(m) for m in media]
     taken |= set(media) | set(spend)
     if controls is None:
-        controls = [c for c in usable if c not in taken and _is_control(c) and numeric(c)]
+        controls = sorted((c for c in usable if c not in taken and _is_control(c) and numeric(c)), key=str)   # by name: the file's column order must not matter
     taken |= set(controls)
     ignored = [c for c in cols if c not in taken]
     used = [c for c in [region, time, target, *media, *spend, *controls] if c is not None]

@@ -48,3 +48,47 @@ def test_shared_panels_detected_without_flags(path, expect):
     if 'spend' in expect: assert len(s['spend']) == expect['spend']
     if 'incomplete' in expect: assert len(s['incomplete_regions']) == expect['incomplete']
     if path.startswith('robyn'): assert 'events' not in s['controls'] + s['media'] and 'events' in s['ignored']
+
+FAST_FIT = ['--epochs', 60, '--set', 'min_epochs=20', '--set', 'refit_epochs=10', '--holdout-weeks', 6, '--no-progress']
+
+def test_fit_is_reproducible_and_independent_of_row_and_column_order(tmp_path):
+    import pandas as pd
+    data = tmp_path/'d.csv'
+    assert cli('simulate', data, '--regions', 3, '--weeks', 50, '--channels', 3, '--seed', 4).returncode == 0
+    df = pd.read_csv(data)
+    media = [c for c in df.columns if c.endswith('_impressions')]
+    # same rows shuffled; every column moved except the media columns' relative order (it is the DAG's causal order)
+    others = [c for c in df.columns if c not in media]
+    cols = others[::-1][:3] + media[:1] + others[::-1][3:] + media[1:]
+    df.sample(frac=1, random_state=0)[cols].to_csv(tmp_path/'shuffled.csv', index=False)
+    runs = []
+    for i, src in enumerate([data, data, tmp_path/'shuffled.csv']):
+        r = cli('fit', src, '--out', tmp_path/f'run{i}', *FAST_FIT)
+        assert r.returncode == 0, r.stderr
+        runs.append(tmp_path/f'run{i}')
+    assert (runs[0]/'metrics.json').read_bytes() == (runs[1]/'metrics.json').read_bytes()
+    assert (runs[0]/'contributions.csv').read_bytes() == (runs[1]/'contributions.csv').read_bytes()
+    assert (runs[0]/'metrics.json').read_text() == (runs[2]/'metrics.json').read_text()
+    key = ['region', 'time', 'component']
+    a = pd.read_csv(runs[0]/'contributions.csv').sort_values(key).reset_index(drop=True)
+    b = pd.read_csv(runs[2]/'contributions.csv').sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    assert not (runs[0]/'checkpoint.pt').exists()          # a finished fit removes its checkpoint
+
+def test_extreme_scales_train_stably(tmp_path):
+    import pandas as pd, numpy as np
+    data = tmp_path/'d.csv'
+    assert cli('simulate', data, '--regions', 3, '--weeks', 60, '--channels', 3, '--seed', 5).returncode == 0
+    df = pd.read_csv(data)
+    big = df.assign(sales=df.sales * 1e5, **{c: df[c] * 1e7 for c in df.columns if c.endswith('_impressions')})
+    big.to_csv(tmp_path/'big.csv', index=False)                   # KPI in the billions, impressions in the 1e9s
+    for name in ('d', 'big'):
+        r = cli('fit', tmp_path/f'{name}.csv', '--out', tmp_path/f'run_{name}', *FAST_FIT)
+        assert r.returncode == 0, r.stderr
+    m0 = json.loads((tmp_path/'run_d'/'metrics.json').read_text())
+    m1 = json.loads((tmp_path/'run_big'/'metrics.json').read_text())
+    assert np.isfinite(m1['holdout']['rmse']) and np.isfinite(m1['train']['r2'])
+    for split in ('train', 'holdout'):                                   # scale-free: the same fit up to float rounding
+        assert abs(m1[split]['wape'] - m0[split]['wape']) < 1e-4 and abs(m1[split]['r2'] - m0[split]['r2']) < 1e-4
+    c = pd.read_csv(tmp_path/'run_big'/'channels.csv')
+    assert np.isfinite(c[['contribution', 'share', 'roi']].to_numpy()).all()
