@@ -4,10 +4,11 @@
 
 # %% auto #0
 __all__ = ['CHANNEL_PALETTE', 'COMPONENT_COLORS', 'CONTROL_PALETTE', 'MODEL_COLOR', 'ACTUAL_COLOR', 'BASELINE_MODEL_COLOR',
-           'MISSING_COLOR', 'SPLIT_COLORS', 'CORE_COMPONENTS', 'channel_colors', 'plot_fit', 'plot_holdout_scatter',
-           'plot_residuals', 'plot_quality', 'plot_decomposition', 'plot_waterfall', 'plot_shares', 'plot_roi',
-           'plot_response_curves', 'plot_adstock', 'plot_coefficients', 'plot_graph', 'plot_dag_heatmap',
-           'plot_region_heatmap', 'plot_allocation', 'plot_budget_curve', 'plot_training', 'all_charts']
+           'MISSING_COLOR', 'SPLIT_COLORS', 'CORE_COMPONENTS', 'set_channel_order', 'channel_colors', 'plot_fit',
+           'plot_holdout_scatter', 'plot_residuals', 'plot_quality', 'plot_decomposition', 'plot_waterfall',
+           'plot_shares', 'plot_roi', 'plot_response_curves', 'plot_adstock', 'plot_coefficients', 'plot_graph',
+           'plot_dag_heatmap', 'plot_region_heatmap', 'plot_allocation', 'plot_budget_curve', 'plot_training',
+           'all_charts']
 
 # %% ../nbs/12_charts.ipynb #1c6bc74a
 import warnings
@@ -32,9 +33,18 @@ CONTROL_PALETTE = ['#A1887F', '#8D6E63', '#BCAAA4', '#6D4C41', '#D7CCC8', '#7955
 MODEL_COLOR, ACTUAL_COLOR, BASELINE_MODEL_COLOR, MISSING_COLOR = '#3949AB', '#222222', '#B0B0B0', '#D9D9D9'
 SPLIT_COLORS = dict(train='#4C78A8', holdout='#F58518', future='#8C8C8C')
 
+_CHANNEL_ORDER: list = []   # the model's full channel list, set by `set_channel_order` (`all_charts` does)
+
+def set_channel_order(channels):
+    "Fix colours by position in the model's full channel list, so charts of a subset (e.g. the channels in a budget) keep them."
+    _CHANNEL_ORDER[:] = [str(c) for c in channels]
+
 def channel_colors(channels) -> dict:
-    "channel -> hex colour, by position in `channels`: the same channel list gives the same colours in every chart."
-    return {str(c): CHANNEL_PALETTE[i % len(CHANNEL_PALETTE)] for i, c in enumerate(channels)}
+    "channel -> hex colour, by position in the model's channel list (`set_channel_order`) or else in `channels`."
+    names = [str(c) for c in channels]
+    order = _CHANNEL_ORDER if names and set(names) <= set(_CHANNEL_ORDER) else names
+    pos = {c: i for i, c in enumerate(order)}
+    return {c: CHANNEL_PALETTE[pos[c] % len(CHANNEL_PALETTE)] for c in names}
 
 # %% ../nbs/12_charts.ipynb #2e17f391
 def _time_values(values) -> pd.Series:
@@ -508,6 +518,7 @@ def all_charts(fitted: FittedMMM, panel: Panel,
               ) -> dict:
     "Every report chart {name: Figure}, in report order, from one pass of the model over `panel`."
     weeks = fitted.config.report.planning_weeks
+    set_channel_order(panel.channels)
     comp = fitted.components(panel)
     pred = predictions_frame(fitted, panel, comp)
     contrib = contributions_frame(fitted, panel, comp)

@@ -28,6 +28,12 @@ def column_kwargs(args) -> dict:
     "The column mapping from parsed flags, as keyword arguments for `load_panel`."
     return {k: getattr(args, k) for k in ('region', 'time', 'target', 'media', 'spend', 'controls')}
 
+def _not_input(outputs, *inputs):
+    "Refuse to write any of `outputs` over one of the user's `inputs` (even with --force)."
+    ins = {Path(i).resolve() for i in inputs if i}
+    clash = [o for o in outputs if Path(o).resolve() in ins]
+    if clash: raise DeepCausalError(f"{clash[0]} is an input file; refusing to overwrite it: choose another --out")
+
 def config_from_args(args) -> MMMConfig:
     "settings.ini (or --settings) with every --set override applied."
     return load_config(getattr(args, 'settings', None), overrides=getattr(args, 'set', None) or [])
@@ -77,7 +83,9 @@ def cmd_fit(args) -> int:
     for key, v in (('train.epochs', args.epochs), ('train.seed', args.seed), ('data.holdout_weeks', args.holdout_weeks)):
         if v is not None: set_value(cfg, key, v)
     if args.no_progress: cfg.train.progress = False
-    out = Path(args.out)
+    out = Path(args.out) if args.out else Path('runs')/Path(args.data).stem
+    RUN_FILES = ('metrics.json', 'contributions.csv', 'predictions.csv', 'channels.csv', 'edges.csv', 'model.pt', 'run.json', 'checkpoint.pt')
+    _not_input([out/f for f in RUN_FILES], args.data)
     if (out/'model.pt').exists() and not args.force: raise DeepCausalError(f"{out} already holds a fitted model; pass --force to overwrite it or choose another --out")
     panel = load_panel(args.data, **column_kwargs(args), config=cfg.data)
     for w in panel.warnings: print(f"warning: {w}", file=sys.stderr)
@@ -125,8 +133,9 @@ def cmd_optimize(args) -> int:
     "Optimal budget allocation from a fitted run."
     from deepcausal_nb.optimize import plan_budget
     cfg = config_from_args(args)
+    out = Path(args.out) if args.out else Path(args.run_dir)/'allocation.csv'
+    _not_input([out], args.data)
     fitted, panel = load_run(args.run_dir, args.data)
-    out = Path(args.out)
     if out.exists() and not args.force: raise DeepCausalError(f"{out} exists; pass --force to overwrite it")
     plan = plan_budget(fitted, panel, budget=args.budget, bounds=args.bounds or None, fixed=args.fix or None,
                        total='<=' if args.at_most else '=', weeks=args.weeks or cfg.report.planning_weeks)
@@ -145,8 +154,9 @@ def cmd_forecast(args) -> int:
     "Predictions and contributions of a plan (planned weeks after the data)."
     from deepcausal_nb.data import extend_panel
     from deepcausal_nb.decompose import contributions_frame, predictions_frame, summarise
+    out = Path(args.out) if args.out else Path(args.run_dir)/'forecast.csv'
+    _not_input([out], args.data, args.plan)
     fitted, panel = load_run(args.run_dir, args.data)
-    out = Path(args.out)
     if out.exists() and not args.force: raise DeepCausalError(f"{out} exists; pass --force to overwrite it")
     ext = extend_panel(panel, args.plan)
     comp = fitted.components(ext)
@@ -223,7 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
     common(sp); sp.set_defaults(func=cmd_simulate)
     sp = sub.add_parser('fit', help='fit the model and write a run directory')
     sp.add_argument('data', help='CSV/parquet file in long format')
-    sp.add_argument('--out', required=True, help='run directory to write')
+    sp.add_argument('--out', help='run directory to write (default runs/<data name>)')
     add_column_flags(sp); common(sp)
     sp.add_argument('--holdout-weeks', type=int); sp.add_argument('--epochs', type=int); sp.add_argument('--seed', type=int)
     sp.add_argument('--no-progress', action='store_true', help='no progress bar')
@@ -231,20 +241,20 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_fit)
     sp = sub.add_parser('optimize', help='reallocate a budget with a fitted run')
     sp.add_argument('run_dir', help='a run directory written by `fit`')
-    sp.add_argument('--budget', required=True, help="total over the planning window: a number, or relative to current ('110%%', '1.1x')")
+    sp.add_argument('--budget', default='100%', help="total over the planning window: a number, or relative to current ('110%%', '1.1x'); default: the current total")
     sp.add_argument('--bounds', nargs='*', default=[], metavar='CH=LO:HI', help="per-channel bounds: absolute (tv=1000:5000) or relative to current (tv=0.5x:2x); either side may be empty")
     sp.add_argument('--fix', nargs='*', default=[], metavar='CH', help='channels held at their current spend')
     sp.add_argument('--weeks', type=int, help='planning window in weeks (default: report.planning_weeks)')
     sp.add_argument('--at-most', action='store_true', help='spend at most the budget instead of exactly')
     sp.add_argument('--data', help='data file (default: the one recorded by `fit`)')
-    sp.add_argument('--out', required=True, help='allocation CSV to write')
+    sp.add_argument('--out', help='allocation CSV to write (default RUN_DIR/allocation.csv)')
     sp.add_argument('--force', action='store_true', help='overwrite an existing --out')
     common(sp); sp.set_defaults(func=cmd_optimize)
     sp = sub.add_parser('forecast', help='predict and decompose a plan (inputs for the weeks after the data)')
     sp.add_argument('run_dir', help='a run directory written by `fit`')
     sp.add_argument('plan', help='CSV/parquet with the data\'s region, time, media, spend and control columns for the planned weeks')
     sp.add_argument('--data', help='data file (default: the one recorded by `fit`)')
-    sp.add_argument('--out', required=True, help='CSV to write: region, time, predicted and one column per component')
+    sp.add_argument('--out', help='CSV to write: region, time, predicted and one column per component (default RUN_DIR/forecast.csv)')
     sp.add_argument('--force', action='store_true', help='overwrite an existing --out')
     common(sp); sp.set_defaults(func=cmd_forecast)
     sp = sub.add_parser('report', help='render the HTML report for a dataset (several: a batch with index.html)')

@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['OptimizeError', 'curve_response', 'curve_marginal', 'resolve_channel', 'parse_budget', 'parse_bound', 'parse_bounds',
-           'BudgetPlan', 'optimize_allocation', 'budget_scenarios', 'budget_for_target', 'check_plan', 'plan_budget']
+           'BudgetPlan', 'optimize_allocation', 'budget_scenarios', 'budget_for_target', 'check_plan', 'budget_curves',
+           'plan_budget']
 
 # %% ../nbs/11_optimize.ipynb #9ff2295e
 from dataclasses import dataclass, replace
@@ -200,6 +201,7 @@ class BudgetPlan:
     current_kpi: float = np.nan   # model-predicted KPI, current allocation (window start to panel end, KPI units)
     expected_kpi: float = np.nan  # model-predicted KPI, optimal allocation
     weeks: int|None = None        # planning window (weeks) the model check used
+    held: tuple = ()              # channels outside the budget (no spend, no cost per unit), held at their current level
 
     @property
     def current_total(self) -> float: return float(self.table.current.sum())
@@ -340,12 +342,18 @@ def check_plan(plan: BudgetPlan, fitted: FittedMMM, panel: Panel,
     "The plan with the model-predicted KPI for the current and the optimal allocation (`current_kpi`, `expected_kpi`)."
     weeks = ReportConfig().planning_weeks if weeks is None else int(weeks)
     t = plan.table.set_index('channel')
-    missing = [c for c in panel.channels if c not in t.index]
+    missing = [c for c in panel.channels if c not in t.index and c not in plan.held]
     if missing: raise OptimizeError(f"the plan has no row for channel(s) {', '.join(missing)}")
     cur, opt = t.current.reindex(panel.channels).to_numpy(), t.optimal.reindex(panel.channels).to_numpy()
-    mult = np.where(cur > 0, opt / np.where(cur > 0, cur, 1.), 1.)
+    mult = np.where(cur > 0, opt / np.where(cur > 0, cur, 1.), 1.)      # held channels (NaN rows) stay at 1
     current_kpi, expected_kpi = scenario_kpi(fitted, panel, np.vstack([np.ones_like(mult), mult]), planning_window(panel, weeks))
     return replace(plan, current_kpi=float(current_kpi), expected_kpi=float(expected_kpi), weeks=weeks)
+
+def budget_curves(curves: list[ResponseCurveFit]) -> tuple[list[ResponseCurveFit], list[str]]:
+    "The curves that can share one money budget, and the channels left out: with spend on some channels, those in media units stay out."
+    money = [c for c in curves if c.unit == 'money']
+    if len(money) in (0, len(curves)): return list(curves), []
+    return money, [c.channel for c in curves if c.unit != 'money']
 
 def plan_budget(fitted: FittedMMM, panel: Panel,
                 budget=None,                   # total (number or text as in `parse_budget`); default the current total
@@ -365,5 +373,6 @@ def plan_budget(fitted: FittedMMM, panel: Panel,
                             "pass curves computed for the same planning window (and cost per unit)")
     spend_columns = dict(zip(panel.columns.media, panel.columns.spend))
     if bounds is not None and not isinstance(bounds, dict): bounds = parse_bounds(bounds, curves, spend_columns)
-    plan = optimize_allocation(curves, budget, bounds, fixed, total, spend_columns)
+    inside, held = budget_curves(curves)
+    plan = replace(optimize_allocation(inside, budget, bounds, fixed, total, spend_columns), held=tuple(held))
     return check_plan(plan, fitted, panel, weeks)

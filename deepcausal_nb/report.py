@@ -10,7 +10,7 @@ __all__ = ['REPORT_PARAMETERS', 'ReportError', 'ReportData', 'analyse', 'headlin
 
 # %% ../nbs/13_report.ipynb #b3f0a703
 import html, json, math, os, re, sys, time, warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 import numpy as np, pandas as pd
 from .config import DeepCausalError, MMMConfig, load_config, set_value
@@ -18,7 +18,7 @@ from .data import Panel, load_panel
 from .train import FittedMMM, fit
 from .decompose import contributions_frame, predictions_frame, channel_table, summarise
 from .response import response_curves, roi_table
-from .optimize import OptimizeError, plan_budget, budget_scenarios, optimize_allocation, check_plan, curve_response
+from .optimize import OptimizeError, plan_budget, budget_scenarios, budget_curves, optimize_allocation, check_plan, curve_response
 from .metrics import beats_baselines, metrics_table
 from .charts import all_charts, channel_colors
 
@@ -46,6 +46,12 @@ class ReportData:
     title: str = ''
     source: str = ''
 
+    @property
+    def plan_curves(self) -> list:
+        "The curves of the channels that share the budget (channels held outside it are left out)."
+        held = set(self.plan.held) if self.plan is not None else set()
+        return [c for c in self.curves if c.channel not in held]
+
 def analyse(fitted: FittedMMM, panel: Panel,
             config: MMMConfig|None = None,      # report section: budget grid, planning weeks, title; default the fitted config
             cost_per_unit: dict|None = None,    # money per unit of media for impressions-only channels
@@ -60,7 +66,7 @@ def analyse(fitted: FittedMMM, panel: Panel,
     plan = scenarios = None; note = ''
     try:
         plan = plan_budget(fitted, panel, weeks=rc.planning_weeks, cost_per_unit=cost_per_unit, curves=curves)
-        scenarios = budget_scenarios(curves, fractions=np.linspace(rc.budget_min, rc.budget_max, rc.budget_steps), current_kpi=plan.current_kpi,
+        scenarios = budget_scenarios(budget_curves(curves)[0], fractions=np.linspace(rc.budget_min, rc.budget_max, rc.budget_steps), current_kpi=plan.current_kpi,
                                      spend_columns=dict(zip(panel.columns.media, panel.columns.spend)))
     except OptimizeError as e: note = str(e)
     data = ReportData(fitted, panel, cfg, predictions_frame(fitted, panel, comp), contributions_frame(fitted, panel, comp),
@@ -149,7 +155,9 @@ def summary_html(rd: ReportData) -> str:
                      f"{rd.plan.weeks} weeks' pattern), moved where the marginal return is highest: expected {e(h['target'])} "
                      f"<b>{_num(rd.plan.lift, signed=True)} ({rd.plan.lift_pct:+.2f}%)</b> under the model.</p>"
                      + (f"<table><tr><th>channel</th><th>current</th><th>recommended</th><th>change</th></tr>{mv}</table>" if moves else
-                        "<p>The current allocation is already optimal within the bounds.</p>"))
+                        "<p>The current allocation is already optimal within the bounds.</p>")
+                     + (f"<p>Held at their current level, outside the budget (no spend column and no <code>cost_per_unit</code>): "
+                        f"{e(', '.join(rd.plan.held))}.</p>" if rd.plan.held else ''))
     else: parts.append(f"<h3>Budget</h3><p>No allocation: {e(rd.plan_note)}</p>")
     parts.append('</div>')
     return '\n'.join(parts)
@@ -197,14 +205,14 @@ def _scenario_json(rd: ReportData) -> dict:
     "The data the static panel evaluates: curves (Hill parameters, current spend, colour) and the scenario grid."
     colors = channel_colors(rd.panel.channels)
     curves = [dict(channel=c.channel, current=float(c.current_spend), color=colors[c.channel],
-                   r_max=_f(c.r_max), half_saturation=_f(c.half_saturation), slope=_f(c.slope)) for c in rd.curves]
+                   r_max=_f(c.r_max), half_saturation=_f(c.half_saturation), slope=_f(c.slope)) for c in rd.plan_curves]
     for c in curves:
         if None in (c['r_max'], c['half_saturation'], c['slope']): c.update(r_max=None, half_saturation=1., slope=1.)
     sc = []
     for r in rd.scenarios.to_dict('records'):
         ok = bool(r['feasible'])
         sc.append(dict(fraction=float(r['fraction']), budget=float(r['budget']), feasible=ok, note=str(r.get('note') or ''),
-                       lift=float(r['expected_lift']) if ok else 0., alloc={c.channel: float(r[c.channel]) if ok else 0. for c in rd.curves}))
+                       lift=float(r['expected_lift']) if ok else 0., alloc={c.channel: float(r[c.channel]) if ok else 0. for c in rd.plan_curves}))
     return dict(curves=curves, scenarios=sc, unit=rd.plan.unit, target=str(rd.panel.columns.target),
                 current_kpi=float(rd.plan.current_kpi), current_total=float(rd.plan.current_total))
 
@@ -235,9 +243,9 @@ def budget_slider_figure(rd: ReportData):
     import plotly.graph_objects as go
     if rd.scenarios is None or rd.plan is None: return None
     colors = channel_colors(rd.panel.channels)
-    chans = [c.channel for c in rd.curves]
+    chans = [c.channel for c in rd.plan_curves]
     sc = rd.scenarios[rd.scenarios.feasible].reset_index(drop=True)
-    cur = [float(c.current_spend) for c in rd.curves]
+    cur = [float(c.current_spend) for c in rd.plan_curves]
     title = lambda r: (f"Optimal allocation at {100 * r.fraction:.0f}% of current budget: expected {rd.panel.columns.target} "
                        f"{_num(rd.plan.current_kpi + r.expected_lift)} ({_num(r.expected_lift, signed=True)})")
     now = int(np.argmin(np.abs(sc.fraction.to_numpy() - 1.)))
@@ -260,15 +268,16 @@ def live_panel(rd: ReportData):
                           continuous_update=False)
     bounds = {c.channel: W.FloatRangeSlider(value=(0., 3.), min=0., max=3., step=0.05, description=c.channel[:18], continuous_update=False,
                                             readout_format='.2f', style=dict(description_width='140px'), layout=W.Layout(width='480px'))
-              for c in rd.curves}
+              for c in rd.plan_curves}
     out = W.HTML(); fig_out = W.Output()
     spend_columns = dict(zip(rd.panel.columns.media, rd.panel.columns.spend))
     def update(*_):
-        cur = {c.channel: c.current_spend for c in rd.curves}
+        cur = {c.channel: c.current_spend for c in rd.plan_curves}
         b = {ch: (lo * cur[ch], hi * cur[ch]) for ch, (lo, hi) in ((k, w.value) for k, w in bounds.items())}
         try:
-            plan = check_plan(optimize_allocation(rd.curves, total.value * rd.plan.current_total, b, None, '=', spend_columns),
-                              rd.fitted, rd.panel, rd.plan.weeks)
+            plan = replace(optimize_allocation(rd.plan_curves, total.value * rd.plan.current_total, b, None, '=', spend_columns),
+                              held=rd.plan.held)
+            plan = check_plan(plan, rd.fitted, rd.panel, rd.plan.weeks)
         except OptimizeError as e:
             out.value = f'<p class="dcnb-live-result" style="color:#d62728">{html.escape(str(e))}</p>'; return
         rows = ''.join(f"<tr><td>{html.escape(r.channel)}</td><td>{_num(r.current)}</td><td>{_num(r.optimal)}</td><td>{_num(r.marginal_roi)}</td></tr>"
@@ -382,9 +391,14 @@ def notebook_to_html(notebook, out, title: str|None = None) -> Path:
 
 def _kernel_manager_class():
     "A kernel manager on local IPC sockets instead of TCP: private to this machine (and the kernel stays quiet about TCP)."
+    import uuid
     from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.paths import jupyter_runtime_dir
     class IPCKernelManager(AsyncKernelManager):
-        def __init__(self, **kw): super().__init__(**{'transport': 'ipc', **kw})
+        def __init__(self, **kw):
+            run = Path(jupyter_runtime_dir()); run.mkdir(parents=True, exist_ok=True)
+            # an absolute socket path: a relative one lands in (and litters) whatever directory the kernel starts in
+            super().__init__(**{'transport': 'ipc', 'ip': str(run/f'dcnb-{uuid.uuid4().hex[:12]}'), **kw})
     return IPCKernelManager
 
 def check_data(data, parameters: dict|None = None):

@@ -21,6 +21,7 @@ def report(tmp_path_factory):
     r = cli('report', data, '--out', d/'out'/'brand.html', '--no-progress', *FAST, '-p', 'title=Brand X', cwd=d)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip().endswith('brand.html')
+    assert sorted(p.name for p in d.iterdir()) == ['brand.csv', 'brand.truth.csv', 'brand.truth.json', 'out']   # nothing else left behind
     return d/'out'/'brand.html'
 
 def test_html_is_self_contained(report):

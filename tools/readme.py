@@ -13,7 +13,8 @@ def directives(src): return [l for l in src.splitlines() if l.strip().startswith
 
 def build() -> str:
     nb = nbformat.read(ROOT/'nbs'/'index.ipynb', as_version=4)
-    ExecutePreprocessor(timeout=300, kernel_name='python3').preprocess(nb, {'metadata': {'path': str(ROOT/'nbs')}})
+    from deepcausal_nb.report import _kernel_manager_class      # local IPC sockets, no TCP warning in the log
+    ExecutePreprocessor(timeout=300, kernel_name='python3', kernel_manager_class=_kernel_manager_class()).preprocess(nb, {'metadata': {'path': str(ROOT/'nbs')}})
     cells = []
     for c in nb.cells:
         if c.cell_type == 'code':
