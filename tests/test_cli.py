@@ -92,3 +92,26 @@ def test_extreme_scales_train_stably(tmp_path):
         assert abs(m1[split]['wape'] - m0[split]['wape']) < 1e-4 and abs(m1[split]['r2'] - m0[split]['r2']) < 1e-4
     c = pd.read_csv(tmp_path/'run_big'/'channels.csv')
     assert np.isfinite(c[['contribution', 'share', 'roi']].to_numpy()).all()
+
+def test_killed_fit_leaves_a_loadable_checkpoint(tmp_path):
+    import signal, time
+    import numpy as np
+    from deepcausal_nb.data import load_panel
+    from deepcausal_nb.train import FittedMMM
+    data = tmp_path/'d.csv'
+    assert cli('simulate', data, '--regions', 3, '--weeks', 60, '--channels', 3, '--seed', 6).returncode == 0
+    run = tmp_path/'run'
+    p = subprocess.Popen([str(EXE), 'fit', str(data), '--out', str(run), '--epochs', '5000', '--set', 'patience=5000', '--no-progress'],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, OMP_NUM_THREADS='1'))
+    try:
+        t0 = time.time()
+        while not (run/'checkpoint.pt').exists() and time.time() - t0 < 120 and p.poll() is None: time.sleep(0.2)
+        time.sleep(0.5)
+        assert p.poll() is None, 'the fit ended before it could be killed'
+        p.send_signal(signal.SIGKILL); p.wait(30)
+    finally:
+        if p.poll() is None: p.kill()
+    assert not (run/'model.pt').exists()
+    saved = FittedMMM.load(run/'checkpoint.pt')            # the last atomic checkpoint: complete, loadable
+    assert saved.info['checkpoint_epoch'] >= 49
+    assert np.isfinite(saved.predict(load_panel(data, holdout_weeks=8))).all()
