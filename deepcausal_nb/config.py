@@ -79,6 +79,8 @@ class ReportConfig:
     budget_max: float = 1.5          # largest total budget in the scenario grid, relative to current
     budget_steps: int = 11           # points in the scenario grid
     planning_weeks: int = 13         # planning horizon of the budget optimiser (the last N weeks' pattern)
+    bound_low: float = 0.5           # the report's plans keep each channel at >= this multiple of its current spend
+    bound_high: float = 2.0          # ... and <= this multiple: no plan trusts a curve far outside what was observed
 
 @dataclass
 class MMMConfig:

@@ -65,9 +65,11 @@ def analyse(fitted: FittedMMM, panel: Panel,
     curves = response_curves(fitted, panel, weeks=rc.planning_weeks, cost_per_unit=cost_per_unit)
     plan = scenarios = None; note = ''
     try:
-        plan = plan_budget(fitted, panel, weeks=rc.planning_weeks, cost_per_unit=cost_per_unit, curves=curves)
-        scenarios = budget_scenarios(budget_curves(curves)[0], fractions=np.linspace(rc.budget_min, rc.budget_max, rc.budget_steps), current_kpi=plan.current_kpi,
-                                     spend_columns=dict(zip(panel.columns.media, panel.columns.spend)))
+        inside = budget_curves(curves)[0]
+        bounds = {c.channel: (rc.bound_low * c.current_spend, rc.bound_high * c.current_spend) for c in inside}
+        plan = plan_budget(fitted, panel, weeks=rc.planning_weeks, cost_per_unit=cost_per_unit, curves=curves, bounds=bounds)
+        scenarios = budget_scenarios(inside, fractions=np.linspace(rc.budget_min, rc.budget_max, rc.budget_steps), current_kpi=plan.current_kpi,
+                                     bounds=bounds, spend_columns=dict(zip(panel.columns.media, panel.columns.spend)))
     except OptimizeError as e: note = str(e)
     data = ReportData(fitted, panel, cfg, predictions_frame(fitted, panel, comp), contributions_frame(fitted, panel, comp),
                       channel_table(fitted, panel, comp), fitted.evaluate(panel), curves,
@@ -152,7 +154,8 @@ def summary_html(rd: ReportData) -> str:
         moves = [r for r in t.itertuples() if abs(r.change) > 0.005 * max(rd.plan.current_total, 1e-12)]
         mv = ''.join(f"<tr><td>{e(r.channel)}</td><td>{_num(r.current)}</td><td>{_num(r.optimal)}</td><td>{_num(r.change, signed=True)}</td></tr>" for r in moves)
         parts.append(f"<h3>Recommended reallocation</h3><p>Same total ({_num(rd.plan.current_total)} {e(rd.plan.unit)} over the last "
-                     f"{rd.plan.weeks} weeks' pattern), moved where the marginal return is highest: expected {e(h['target'])} "
+                     f"{rd.plan.weeks} weeks' pattern), moved where the marginal return is highest, each channel kept between "
+                     f"{rd.config.report.bound_low:g}× and {rd.config.report.bound_high:g}× its current spend: expected {e(h['target'])} "
                      f"<b>{_num(rd.plan.lift, signed=True)} ({rd.plan.lift_pct:+.2f}%)</b> under the model.</p>"
                      + (f"<table><tr><th>channel</th><th>current</th><th>recommended</th><th>change</th></tr>{mv}</table>" if moves else
                         "<p>The current allocation is already optimal within the bounds.</p>")
@@ -266,7 +269,7 @@ def live_panel(rd: ReportData):
     rc = rd.config.report
     total = W.FloatSlider(value=1., min=rc.budget_min, max=rc.budget_max, step=0.05, description='budget ×', readout_format='.2f',
                           continuous_update=False)
-    bounds = {c.channel: W.FloatRangeSlider(value=(0., 3.), min=0., max=3., step=0.05, description=c.channel[:18], continuous_update=False,
+    bounds = {c.channel: W.FloatRangeSlider(value=(rc.bound_low, min(rc.bound_high, 3.)), min=0., max=3., step=0.05, description=c.channel[:18], continuous_update=False,
                                             readout_format='.2f', style=dict(description_width='140px'), layout=W.Layout(width='480px'))
               for c in rd.plan_curves}
     out = W.HTML(); fig_out = W.Output()
