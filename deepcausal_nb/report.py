@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['REPORT_PARAMETERS', 'ReportError', 'ReportData', 'analyse', 'headline', 'summary_html', 'scenario_panel_html',
-           'budget_slider_figure', 'live_panel', 'setup_notebook', 'prepare_report', 'default_template',
+           'budget_slider_figure', 'live_panel', 'setup_notebook', 'demo_data', 'prepare_report', 'default_template',
            'template_parameters', 'external_resources', 'notebook_to_html', 'check_data', 'render_report',
            'render_batch', 'write_index']
 
@@ -325,7 +325,14 @@ def setup_notebook():
     pio.renderers['deepcausal_offline'] = _offline_renderer()
     pio.renderers.default = 'deepcausal_offline'     # CDN-based renderers show nothing offline
 
-def prepare_report(data=None,                    # CSV/parquet in long format
+def demo_data() -> Path:
+    "The project's demo dataset (data/demo.csv in the project, simulated with known truth on first use)."
+    from deepcausal_nb.simulate import simulate, write_simulation
+    path = Path(__file__).resolve().parents[1]/'data'/'demo.csv'
+    if not path.exists(): write_simulation(simulate(), path)
+    return path
+
+def prepare_report(data=None,                    # CSV/parquet in long format; None: the demo dataset (`demo_data`)
                    title=None, region=None, time=None, target=None, media=None, spend=None, controls=None,  # None: settings/auto-detect
                    holdout_weeks=None, epochs=None, seed=None,
                    model=None,                   # a saved model (.pt) to reuse instead of fitting
@@ -336,7 +343,7 @@ def prepare_report(data=None,                    # CSV/parquet in long format
                    cost_per_unit=None,           # {channel: money per unit of media} for impressions-only channels
                    progress=False, **_) -> ReportData:
     "Everything the report template needs, from its parameters."
-    if data is None: raise ReportError("no data: pass the dataset path (papermill: -p data PATH; CLI: deepcausal-nb report PATH)")
+    if data is None: data = demo_data()
     if not Path(data).exists(): raise ReportError(f"{data}: no such file")
     cfg = load_config(settings, overrides=list(overrides or []))
     for key, v in [('report.title', title), ('data.holdout_weeks', holdout_weeks), ('train.epochs', epochs), ('train.seed', seed),
@@ -376,12 +383,13 @@ def external_resources(page: str) -> list[str]:
     return [page[m.start():page.find('>', m.start()) + 1][:200] for m in _EXTERNAL.finditer(page)]
 
 def notebook_to_html(notebook, out, title: str|None = None) -> Path:
-    "Executed notebook -> self-contained HTML: no code, no prompts, no stderr, no widget state, nothing loaded from the network."
+    "Executed notebook -> self-contained HTML: no code, no prompts, no stderr, no live widgets, nothing loaded from the network."
     import nbformat
     from nbconvert import HTMLExporter
     nb = nbformat.read(str(notebook), as_version=4)
     for c in nb.cells:
-        if c.cell_type == 'code': c.outputs = [o for o in c.outputs if not (o.output_type == 'stream' and o.name == 'stderr') and o.output_type != 'error']
+        if c.cell_type == 'code': c.outputs = [o for o in c.outputs if not (o.output_type == 'stream' and o.name == 'stderr') and o.output_type != 'error'
+                                                and 'application/vnd.jupyter.widget-view+json' not in o.get('data', {})]   # live widgets are dead without a kernel
     nb.metadata.pop('widgets', None)
     ex = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
                       mathjax_url='', require_js_url='', jquery_url='', widget_renderer_url='')

@@ -37,6 +37,9 @@ def test_html_is_self_contained(report):
     cells = re.findall(r'class="(jp-Cell jp-CodeCell[^"]*)"', page)
     assert cells and all('jp-mod-noInput' in c for c in cells)                          # no code shown
     assert 'prepare_report(' not in page
+    nb = json.loads(report.with_suffix('.ipynb').read_text())     # the live panel ran in the kernel, and was left out of the page
+    assert any('application/vnd.jupyter.widget-view+json' in o.get('data', {}) for c in nb['cells'] for o in c.get('outputs', []))
+    assert 'widget-view+json' not in page
     h = json.loads(report.with_suffix('.json').read_text())
     assert h['title'] == 'Brand X' and h['regions'] == 3 and h['plan']['weeks'] == 13
     assert report.with_suffix('.ipynb').exists() and report.with_suffix('.model.pt').exists()
