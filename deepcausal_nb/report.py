@@ -272,7 +272,7 @@ def live_panel(rd: ReportData):
     bounds = {c.channel: W.FloatRangeSlider(value=(rc.bound_low, min(rc.bound_high, 3.)), min=0., max=3., step=0.05, description=c.channel[:18], continuous_update=False,
                                             readout_format='.2f', style=dict(description_width='140px'), layout=W.Layout(width='480px'))
               for c in rd.plan_curves}
-    out = W.HTML(); fig_out = W.Output()
+    out = W.HTML()   # numbers and bars as HTML: an Output widget with a plotly figure can stall papermill's client
     spend_columns = dict(zip(rd.panel.columns.media, rd.panel.columns.spend))
     def update(*_):
         cur = {c.channel: c.current_spend for c in rd.plan_curves}
@@ -283,20 +283,20 @@ def live_panel(rd: ReportData):
             plan = check_plan(plan, rd.fitted, rd.panel, rd.plan.weeks)
         except OptimizeError as e:
             out.value = f'<p class="dcnb-live-result" style="color:#d62728">{html.escape(str(e))}</p>'; return
-        rows = ''.join(f"<tr><td>{html.escape(r.channel)}</td><td>{_num(r.current)}</td><td>{_num(r.optimal)}</td><td>{_num(r.marginal_roi)}</td></tr>"
+        colors = channel_colors(rd.panel.channels)
+        top = max(float(plan.table[['current', 'optimal']].to_numpy().max()), 1e-12)
+        bar = lambda v, c, o: f'<div style="background:{c};opacity:{o};height:9px;width:{max(0., 220 * v / top):.0f}px"></div>'
+        rows = ''.join(f"<tr><td>{html.escape(r.channel)}</td><td>{_num(r.current)}</td><td>{_num(r.optimal)}</td>"
+                       f"<td>{bar(r.current, colors[r.channel], 0.4)}{bar(r.optimal, colors[r.channel], 1)}</td><td>{_num(r.marginal_roi)}</td></tr>"
                        for r in plan.table.itertuples())
         out.value = (f'<div class="dcnb-live-result">budget {_num(plan.budget)} {plan.unit}: expected {html.escape(str(rd.panel.columns.target))} '
                      f'<b>{_num(plan.expected_kpi)}</b> ({_num(plan.lift, signed=True)}, {plan.lift_pct:+.2f}% vs current allocation, model-checked)'
-                     f'<table><tr><th>channel</th><th>current</th><th>optimal</th><th>marginal ROI</th></tr>{rows}</table></div>')
+                     f'<table><tr><th>channel</th><th>current</th><th>optimal</th><th>faded: current</th><th>marginal ROI</th></tr>{rows}</table></div>')
         panel_box.plan = plan
-        with fig_out:
-            fig_out.clear_output(wait=True)
-            from deepcausal_nb.charts import plot_allocation
-            plot_allocation(plan).show()
     total.observe(update, 'value')
     for w in bounds.values(): w.observe(update, 'value')
     panel_box = W.VBox([W.HTML('<b>Budget scenario (live)</b>: total as a multiple of current, per-channel bounds as multiples of current spend'),
-                        total, W.VBox(list(bounds.values())), out, fig_out])
+                        total, W.VBox(list(bounds.values())), out])
     panel_box.controls = dict(total=total, bounds=bounds); panel_box.result = out
     update()
     return panel_box
