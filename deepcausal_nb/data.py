@@ -173,6 +173,7 @@ class Panel:
     columns: ColumnMap         # where each array came from
     warnings: list = field(default_factory=list)
     future: int = 0            # trailing weeks with planned inputs but no KPI (see `extend_panel`)
+    planned: np.ndarray|None = None  # [regions] which regions the plan covers (None: all)
 
     @property
     def n_regions(self): return self.kpi.shape[0]
@@ -188,7 +189,7 @@ class Panel:
     def input_mask(self) -> np.ndarray:
         "Cells with inputs: the observed rows plus every planned future week."
         if not self.future: return self.mask
-        m = self.mask.copy(); m[:, self.n_weeks - self.future:] = True
+        m = self.mask.copy(); m[:, self.n_weeks - self.future:] = True if self.planned is None else self.planned[:, None]
         return m
 
     def summary(self) -> dict:
@@ -462,18 +463,23 @@ def extend_panel(panel: Panel,            # the observed panel (e.g. from `load_
     dup = pd.Index(flat).duplicated(keep=False)
     if dup.any(): raise DataError(f"{int(dup.sum())} rows of the plan share a (region, week), e.g. at {what}s {_rows(df.index[dup], offset)}")
     have = np.zeros(R * F, dtype=bool); have[flat] = True
-    if not have.all():
-        r, t = np.divmod(np.nonzero(~have)[0], F)
+    have = have.reshape(R, F)
+    planned = have.any(1)                    # a region with no row at all is simply not part of the plan
+    if not have[planned].all():
+        r, t = np.nonzero(~have & planned[:, None])
         raise DataError(f"the plan misses {len(r)} (region, week) row(s), e.g. region {panel.regions[r[0]]!r} week {grid[t[0]]}; "
-                        "give every region a row in every planned week (0 media for no activity)")
+                        "give each planned region a row in every planned week (0 media for no activity)")
     def place(v, k):
         out = np.zeros((R * F, k)); out[flat] = v
         return out.reshape(R, F, k)
     notes = list(panel.warnings)
+    if not planned.all():
+        out = [panel.regions[i] for i in np.flatnonzero(~planned)]
+        notes.append(f"{len(out)} region(s) have no row in the plan and are left out of its predictions: {', '.join(out[:10])}{' …' if len(out) > 10 else ''}")
     if c.target in df.columns and df[c.target].notna().any():
         notes.append(f"the plan's {c.target!r} values were ignored: planned weeks are predicted, not fitted")
     cat = lambda a, b: np.concatenate([a, b], 1)
     spend = None if panel.spend is None else cat(panel.spend, np.where(np.isnan(panel.spend[:, :1]), np.nan, place(S, S.shape[1])))
     return Panel(cat(panel.kpi, np.zeros((R, F))), cat(panel.media, place(M, M.shape[1])), spend,
                  cat(panel.controls, place(X, X.shape[1])), cat(panel.mask, np.zeros((R, F), dtype=bool)), list(panel.regions),
-                 panel.times.append(grid).rename(panel.times.name), c, notes, F)
+                 panel.times.append(grid).rename(panel.times.name), c, notes, F, None if planned.all() else planned)
