@@ -3,15 +3,14 @@ Usage: .venv/bin/python benchmarks/analysis_benchmark.py MODEL.pt DATA.csv   (e.
 import sys, time
 import numpy as np, pandas as pd
 from deepcausal_nb.train import FittedMMM
-from deepcausal_nb.data import load_panel, extend_panel
+from deepcausal_nb.data import extend_panel
 from deepcausal_nb.decompose import contributions_frame, predictions_frame
 from deepcausal_nb.response import response_curves
 from deepcausal_nb.optimize import plan_budget
 
 model, data = sys.argv[1:3]
 t = time.perf_counter(); f = FittedMMM.load(model); c = f.columns
-panel = load_panel(data, region=c.region if c.region is not None else '', time=c.time, target=c.target, media=c.media,
-                   spend=[x for x in c.spend if x], controls=c.controls, holdout_weeks=len(f.times) - f.n_train)
+panel = f.read_panel(data)
 print(f"load model + data: {time.perf_counter() - t:.2f} s ({panel.n_regions} regions x {panel.n_weeks} weeks x {panel.n_channels} channels)")
 t = time.perf_counter(); comp = f.components(panel); contrib = contributions_frame(f, panel, comp); pred = predictions_frame(f, panel, comp)
 s = contrib.groupby(['region', 'time'], sort=False).value.sum()

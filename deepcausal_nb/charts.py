@@ -515,28 +515,33 @@ def all_charts(fitted: FittedMMM, panel: Panel,
                curves: list[ResponseCurveFit]|None = None,  # `response_curves`; computed when None
                plan: BudgetPlan|None = None,                # `plan_budget`; computed (current total, no bounds) when None
                scenarios: pd.DataFrame|None = None,         # `budget_scenarios`; computed when None
+               budget: bool = True,                         # False: leave the budget charts out (e.g. no plan is possible)
+               comp: dict|None = None, evaluation: dict|None = None, roi: pd.DataFrame|None = None,  # reused when given
               ) -> dict:
     "Every report chart {name: Figure}, in report order, from one pass of the model over `panel`."
     weeks = fitted.config.report.planning_weeks
     set_channel_order(panel.channels)
-    comp = fitted.components(panel)
+    comp = comp or fitted.components(panel)
     pred = predictions_frame(fitted, panel, comp)
     contrib = contributions_frame(fitted, panel, comp)
     channels = list(panel.channels)
     curves = curves if curves is not None else response_curves(fitted, panel, weeks=weeks)
-    charts = dict(fit=plot_fit(pred), quality=plot_quality(fitted.evaluate(panel)), holdout_scatter=plot_holdout_scatter(pred),
+    evaluation = evaluation or fitted.evaluate(panel)
+    roi = roi if roi is not None else roi_table(fitted, panel, curves, comp=comp)
+    charts = dict(fit=plot_fit(pred), quality=plot_quality(evaluation), holdout_scatter=plot_holdout_scatter(pred),
                   residuals=plot_residuals(pred), decomposition=plot_decomposition(contrib, channels),
                   waterfall=plot_waterfall(contrib, channels), shares=plot_shares(channel_table(fitted, panel, comp)),
-                  region_heatmap=plot_region_heatmap(contrib, channels), roi=plot_roi(roi_table(fitted, panel, curves)),
+                  region_heatmap=plot_region_heatmap(contrib, channels), roi=plot_roi(roi),
                   response_curves=plot_response_curves(curves), adstock=plot_adstock(fitted.parameters_table(), max_lag=min(fitted.config.model.max_lag, panel.n_weeks)),
                   coefficients=plot_coefficients(comp['coefficients'], panel.times, channels),
                   graph=plot_graph(fitted.edges(), channels), adjacency=plot_dag_heatmap(fitted))
-    try:
-        plan = plan if plan is not None else plan_budget(fitted, panel, weeks=weeks, curves=curves)
-        charts['allocation'] = plot_allocation(plan)
-        if scenarios is None:
-            scenarios = budget_scenarios(curves, current_kpi=plan.current_kpi if np.isfinite(plan.current_kpi) else None)
-        charts['budget_curve'] = plot_budget_curve(scenarios)
-    except DeepCausalError as e: warnings.warn(f'budget charts left out: {e}')
+    if budget:
+        try:
+            plan = plan if plan is not None else plan_budget(fitted, panel, weeks=weeks, curves=curves)
+            charts['allocation'] = plot_allocation(plan)
+            if scenarios is None:
+                scenarios = budget_scenarios(curves, current_kpi=plan.current_kpi if np.isfinite(plan.current_kpi) else None)
+            charts['budget_curve'] = plot_budget_curve(scenarios)
+        except DeepCausalError as e: warnings.warn(f'budget charts left out: {e}')
     charts['training'] = plot_training(fitted.info)
     return charts

@@ -78,14 +78,13 @@ def cmd_fit(args) -> int:
     "Fit a model and write a run directory."
     from deepcausal_nb.data import load_panel
     from deepcausal_nb.train import fit
-    from deepcausal_nb.decompose import write_run
+    from deepcausal_nb.decompose import write_run, RUN_FILES
     cfg = config_from_args(args)
     for key, v in (('train.epochs', args.epochs), ('train.seed', args.seed), ('data.holdout_weeks', args.holdout_weeks)):
         if v is not None: set_value(cfg, key, v)
     if args.no_progress: cfg.train.progress = False
     out = Path(args.out) if args.out else Path('runs')/Path(args.data).stem
-    RUN_FILES = ('metrics.json', 'contributions.csv', 'predictions.csv', 'channels.csv', 'edges.csv', 'model.pt', 'run.json', 'checkpoint.pt')
-    _not_input([out/f for f in RUN_FILES], args.data)
+    _not_input([out/f for f in (*RUN_FILES.values(), 'checkpoint.pt')], args.data)
     if (out/'model.pt').exists() and not args.force: raise DeepCausalError(f"{out} already holds a fitted model; pass --force to overwrite it or choose another --out")
     panel = load_panel(args.data, **column_kwargs(args), config=cfg.data)
     for w in panel.warnings: print(f"warning: {w}", file=sys.stderr)
@@ -114,7 +113,6 @@ def cmd_fit(args) -> int:
 # %% ../nbs/90_cli.ipynb #c68eacb6
 def load_run(run_dir, data=None):
     "The fitted model of a run directory and its panel (re-read from the recorded data path, or `data`)."
-    from deepcausal_nb.data import load_panel
     from deepcausal_nb.train import FittedMMM
     run = Path(run_dir)
     if not (run/'model.pt').exists(): raise DeepCausalError(f"{run}: no model.pt here; run `deepcausal-nb fit DATA --out {run}` first")
@@ -123,11 +121,7 @@ def load_run(run_dir, data=None):
     if not src: raise DeepCausalError(f"{run}: the run does not record its data file; pass --data PATH")
     if not Path(src).exists(): raise DeepCausalError(f"data file {src} (recorded in {run/'run.json'}) not found; pass --data PATH")
     fitted = FittedMMM.load(run/'model.pt')
-    c = fitted.columns
-    panel = load_panel(src, region=c.region if c.region is not None else '', time=c.time, target=c.target, media=c.media,
-                       spend=[x for x in c.spend if x], controls=c.controls,
-                       holdout_weeks=info.get('holdout_weeks', len(fitted.times) - fitted.n_train))
-    return fitted, panel
+    return fitted, fitted.read_panel(src)
 
 def cmd_optimize(args) -> int:
     "Optimal budget allocation from a fitted run."

@@ -230,6 +230,30 @@ def _numeric(df, col, role, offset):
                         "fill them (0 for no media activity) or drop those rows")
     return s
 
+def _inputs(df, cm, offset, where=''):
+    "Media [n, C] (>= 0), spend [n, C] (NaN where a channel has no spend column; None without any) and controls [n, K] of `df` under mapping `cm`."
+    what = 'line' if offset else 'row'
+    M = np.stack([_numeric(df, c, 'media', offset).to_numpy() for c in cm.media], -1)
+    for j, c in enumerate(cm.media):
+        neg = df.index[M[:, j] < 0]
+        if len(neg): raise DataError(f"media column {c!r} is negative at {what}s {_rows(neg, offset)}{where}; media activity must be >= 0")
+    S = None
+    if any(cm.spend):
+        S = np.full_like(M, np.nan)
+        for j, c in enumerate(cm.spend):
+            if c is None: continue
+            S[:, j] = _numeric(df, c, 'spend', offset).to_numpy()
+            neg = df.index[S[:, j] < 0]
+            if len(neg): raise DataError(f"spend column {c!r} is negative at {what}s {_rows(neg, offset)}{where}; spend must be >= 0")
+    X = np.stack([_numeric(df, c, 'control', offset).to_numpy() for c in cm.controls], -1) if cm.controls else np.zeros((len(df), 0))
+    return M, S, X
+
+def _place(values, flat, R: int, T: int) -> np.ndarray:
+    "Rows `values` [n, ...] put at flat (region * T + week) positions of a zero [R, T, ...] grid."
+    out = np.zeros((R * T,) + values.shape[1:], dtype='float64')
+    out[flat] = values
+    return out.reshape((R, T) + values.shape[1:])
+
 # %% ../nbs/01_data.ipynb #140504ce
 MAX_WEEKS = 5200   # 100 years: a longer span of week ids is a mistake (e.g. yyyymmdd numbers), not a panel
 
@@ -300,20 +324,8 @@ def load_panel(source,                    # path (.csv/.tsv/.parquet) or DataFra
     cm = detect_columns(df, region, time, target, media, spend, controls)
     notes = []
     y = _numeric(df, cm.target, 'target', offset)
-    M = np.stack([_numeric(df, c, 'media', offset).to_numpy() for c in cm.media], -1)
+    M, S, X = _inputs(df, cm, offset)
     what = 'line' if offset else 'row'
-    for j, c in enumerate(cm.media):
-        neg = df.index[M[:, j] < 0]
-        if len(neg): raise DataError(f"media column {c!r} is negative at {what}s {_rows(neg, offset)}; media activity must be >= 0")
-    S = None
-    if any(cm.spend):
-        S = np.full_like(M, np.nan)
-        for j, c in enumerate(cm.spend):
-            if c is None: continue
-            S[:, j] = _numeric(df, c, 'spend', offset).to_numpy()
-            neg = df.index[S[:, j] < 0]
-            if len(neg): raise DataError(f"spend column {c!r} is negative at {what}s {_rows(neg, offset)}; spend must be >= 0")
-    X = np.stack([_numeric(df, c, 'control', offset).to_numpy() for c in cm.controls], -1) if cm.controls else np.zeros((len(df), 0))
     # regions: sorted by their own type (numeric codes numerically), labelled as strings
     if cm.region is None: rcode, regions = np.zeros(len(df), dtype=np.int64), ['national']
     else:
@@ -332,14 +344,10 @@ def load_panel(source,                    # path (.csv/.tsv/.parquet) or DataFra
                         "aggregate them (sum media and KPI) or remove duplicates")
     if not np.any(y.to_numpy() != 0): raise DataError(f"target column {cm.target!r} is zero in every row: there is nothing to model")
     mask = np.zeros((R, T), dtype=bool); mask.reshape(-1)[flat] = True
-    def place(v, k=None):
-        out = np.zeros((R * T,) + (() if k is None else (k,)), dtype='float64')
-        out[flat] = v
-        return out.reshape((R, T) + (() if k is None else (k,)))
-    kpi = place(y.to_numpy()); media_a = place(M, M.shape[1]); ctrl = place(X, X.shape[1])
+    kpi, media_a, ctrl = (_place(v, flat, R, T) for v in (y.to_numpy(), M, X))
     spend_a = None
     if S is not None:
-        spend_a = place(S, S.shape[1])
+        spend_a = _place(S, flat, R, T)
         spend_a[:, :, [s is None for s in cm.spend]] = np.nan
     # holes inside a region's own range are "missing weeks"; a late start or early end is an incomplete region
     seen = mask.cumsum(1)
@@ -430,19 +438,7 @@ def extend_panel(panel: Panel,            # the observed panel (e.g. from `load_
     if missing:
         raise DataError(f"the plan lacks column(s) {', '.join(map(repr, missing))} that the panel uses"
                         + "".join(f" (did you mean {_closest(m, df.columns)!r}?)" for m in missing[:1] if _closest(m, df.columns)))
-    M = np.stack([_numeric(df, m, 'media', offset).to_numpy() for m in c.media], -1)
-    for j, m in enumerate(c.media):
-        neg = df.index[M[:, j] < 0]
-        if len(neg): raise DataError(f"media column {m!r} is negative at {what}s {_rows(neg, offset)} of the plan; media activity must be >= 0")
-    S = None
-    if panel.spend is not None:
-        S = np.full_like(M, np.nan)
-        for j, s in enumerate(c.spend):
-            if s is None: continue
-            S[:, j] = _numeric(df, s, 'spend', offset).to_numpy()
-            neg = df.index[S[:, j] < 0]
-            if len(neg): raise DataError(f"spend column {s!r} is negative at {what}s {_rows(neg, offset)} of the plan; spend must be >= 0")
-    X = np.stack([_numeric(df, k, 'control', offset).to_numpy() for k in c.controls], -1) if c.controls else np.zeros((len(df), 0))
+    M, S, X = _inputs(df, c, offset, ' of the plan')
     if c.region is None: rcode = np.zeros(len(df), dtype=np.int64)
     else:
         rv = df[c.region].astype(str)
@@ -469,9 +465,7 @@ def extend_panel(panel: Panel,            # the observed panel (e.g. from `load_
         r, t = np.nonzero(~have & planned[:, None])
         raise DataError(f"the plan misses {len(r)} (region, week) row(s), e.g. region {panel.regions[r[0]]!r} week {grid[t[0]]}; "
                         "give each planned region a row in every planned week (0 media for no activity)")
-    def place(v, k):
-        out = np.zeros((R * F, k)); out[flat] = v
-        return out.reshape(R, F, k)
+    place = lambda v: _place(v, flat, R, F)
     notes = list(panel.warnings)
     if not planned.all():
         out = [panel.regions[i] for i in np.flatnonzero(~planned)]
@@ -479,7 +473,7 @@ def extend_panel(panel: Panel,            # the observed panel (e.g. from `load_
     if c.target in df.columns and df[c.target].notna().any():
         notes.append(f"the plan's {c.target!r} values were ignored: planned weeks are predicted, not fitted")
     cat = lambda a, b: np.concatenate([a, b], 1)
-    spend = None if panel.spend is None else cat(panel.spend, np.where(np.isnan(panel.spend[:, :1]), np.nan, place(S, S.shape[1])))
-    return Panel(cat(panel.kpi, np.zeros((R, F))), cat(panel.media, place(M, M.shape[1])), spend,
-                 cat(panel.controls, place(X, X.shape[1])), cat(panel.mask, np.zeros((R, F), dtype=bool)), list(panel.regions),
+    spend = None if panel.spend is None else cat(panel.spend, np.where(np.isnan(panel.spend[:, :1]), np.nan, place(S)))
+    return Panel(cat(panel.kpi, np.zeros((R, F))), cat(panel.media, place(M)), spend,
+                 cat(panel.controls, place(X)), cat(panel.mask, np.zeros((R, F), dtype=bool)), list(panel.regions),
                  panel.times.append(grid).rename(panel.times.name), c, notes, F, None if planned.all() else planned)

@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['REPORT_PARAMETERS', 'ReportError', 'ReportData', 'analyse', 'headline', 'summary_html', 'scenario_panel_html',
-           'budget_slider_figure', 'live_panel', 'setup_notebook', 'demo_data', 'prepare_report', 'default_template',
-           'template_parameters', 'external_resources', 'notebook_to_html', 'check_data', 'render_report',
-           'render_batch', 'write_index']
+           'budget_slider_figure', 'live_panel', 'setup_notebook', 'report_config', 'demo_data', 'prepare_report',
+           'default_template', 'template_parameters', 'external_resources', 'notebook_to_html', 'check_data',
+           'render_report', 'render_batch', 'write_index']
 
 # %% ../nbs/13_report.ipynb #b3f0a703
 import html, json, math, os, re, sys, time, warnings
@@ -73,9 +73,11 @@ def analyse(fitted: FittedMMM, panel: Panel,
     except OptimizeError as e: note = str(e)
     data = ReportData(fitted, panel, cfg, predictions_frame(fitted, panel, comp), contributions_frame(fitted, panel, comp),
                       channel_table(fitted, panel, comp), fitted.evaluate(panel), curves,
-                      roi_table(fitted, panel, curves, cost_per_unit=cost_per_unit, weeks=rc.planning_weeks),
+                      roi_table(fitted, panel, curves, cost_per_unit=cost_per_unit, weeks=rc.planning_weeks, comp=comp),
                       plan, scenarios, note, title=rc.title, source=str(source))
-    if charts: data.figures = all_charts(fitted, panel, curves=curves, plan=plan, scenarios=scenarios)
+    if charts:   # the charts draw these same tables: the bounded plan (or none), ROI with the cost per unit
+        data.figures = all_charts(fitted, panel, curves=curves, plan=plan, scenarios=scenarios, budget=plan is not None,
+                                  comp=comp, evaluation=data.evaluation, roi=data.roi)
     return data
 
 # %% ../nbs/13_report.ipynb #01ee9ce5
@@ -325,6 +327,16 @@ def setup_notebook():
     pio.renderers['deepcausal_offline'] = _offline_renderer()
     pio.renderers.default = 'deepcausal_offline'     # CDN-based renderers show nothing offline
 
+_SETTINGS_PARAMETERS = ('title', 'holdout_weeks', 'epochs', 'seed', 'budget_min', 'budget_max', 'budget_steps', 'planning_weeks')
+_SETTING_KEYS = dict(title='report.title', holdout_weeks='data.holdout_weeks', epochs='train.epochs', seed='train.seed')
+
+def report_config(settings=None, overrides=(), **values) -> MMMConfig:
+    "settings.ini (or `settings`), then `overrides`, then every template parameter that is not None (title, holdout_weeks, epochs, ...)."
+    cfg = load_config(settings, overrides=list(overrides or []))
+    for name, v in values.items():
+        if v is not None: set_value(cfg, _SETTING_KEYS.get(name, f'report.{name}'), v)
+    return cfg
+
 def demo_data() -> Path:
     "The project's demo dataset (data/demo.csv in the project, simulated with known truth on first use)."
     from deepcausal_nb.simulate import simulate, write_simulation
@@ -345,16 +357,11 @@ def prepare_report(data=None,                    # CSV/parquet in long format; N
     "Everything the report template needs, from its parameters."
     if data is None: data = demo_data()
     if not Path(data).exists(): raise ReportError(f"{data}: no such file")
-    cfg = load_config(settings, overrides=list(overrides or []))
-    for key, v in [('report.title', title), ('data.holdout_weeks', holdout_weeks), ('train.epochs', epochs), ('train.seed', seed),
-                   ('report.budget_min', budget_min), ('report.budget_max', budget_max), ('report.budget_steps', budget_steps),
-                   ('report.planning_weeks', planning_weeks)]:
-        if v is not None: set_value(cfg, key, v)
+    cfg = report_config(settings, overrides, title=title, holdout_weeks=holdout_weeks, epochs=epochs, seed=seed, budget_min=budget_min,
+                        budget_max=budget_max, budget_steps=budget_steps, planning_weeks=planning_weeks)
     if model is not None:
         fitted = FittedMMM.load(model)
-        c = fitted.columns
-        panel = load_panel(data, region=c.region if c.region is not None else '', time=c.time, target=c.target, media=c.media,
-                           spend=[x for x in c.spend if x], controls=c.controls, holdout_weeks=len(fitted.times) - fitted.n_train)
+        panel = fitted.read_panel(data)
         cfg.model, cfg.train = fitted.config.model, fitted.config.train
     else:
         panel = load_panel(data, region=region, time=time, target=target, media=media, spend=spend, controls=controls, config=cfg.data)
@@ -416,8 +423,7 @@ def check_data(data, parameters: dict|None = None):
     "Load the dataset the way the template will (mapping, holdout) so bad input fails here, before a kernel starts."
     p = parameters or {}
     if p.get('model') is not None: return None
-    cfg = load_config(p.get('settings'), overrides=list(p.get('overrides') or []))
-    if p.get('holdout_weeks') is not None: set_value(cfg, 'data.holdout_weeks', p['holdout_weeks'])
+    cfg = report_config(**{k: p.get(k) for k in _SETTINGS_PARAMETERS + ('settings', 'overrides')})
     return load_panel(data, **{k: p.get(k) for k in ('region', 'time', 'target', 'media', 'spend', 'controls')}, config=cfg.data)
 
 def _first_line(s) -> str:
@@ -453,7 +459,7 @@ def render_report(data,                         # the dataset (CSV/parquet)
     params.update(data=str(data.resolve()), summary_path=str(summary.resolve()))
     if params.get('model') is None: params.setdefault('save_model', str(model_out.resolve()))
     out.parent.mkdir(parents=True, exist_ok=True)
-    for p in (summary,): p.unlink(missing_ok=True)
+    summary.unlink(missing_ok=True)
     try:
         pm.execute_notebook(str(template), str(nb_out), parameters=params, progress_bar=progress, cwd=os.getcwd(), kernel_name='python3',
                             kernel_manager_class=_kernel_manager_class())

@@ -152,9 +152,11 @@ def what_if(fitted: FittedMMM, panel: Panel, changes: dict, weeks: int = 13) -> 
 
 # %% ../nbs/10_response.ipynb #2e18aa15
 def roi_table(fitted: FittedMMM, panel: Panel, curves: list[ResponseCurveFit]|None = None,
-              cost_per_unit: dict|None = None, weeks: int = 13) -> pd.DataFrame:
+              cost_per_unit: dict|None = None, weeks: int = 13,
+              comp: dict|None = None,   # `fitted.components(panel)` when already computed
+             ) -> pd.DataFrame:
     "Per channel: contribution, spend, ROI, cost per KPI unit and marginal ROI (at the current spend of the planning window)."
-    comp = fitted.components(panel)
+    comp = comp or fitted.components(panel)
     m = panel.input_mask
     contrib = comp['channels'][m].sum(0)
     spend, units = window_spend(panel, slice(0, panel.n_weeks), cost_per_unit)

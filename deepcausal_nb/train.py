@@ -161,6 +161,12 @@ class FittedMMM:
         if list(panel.columns.controls) != list(self.columns.controls):
             raise ModelFileError(f"the panel's controls {panel.columns.controls} differ from the model's {self.columns.controls}")
 
+    def read_panel(self, source) -> Panel:
+        "Load `source` with the model's column mapping and holdout (the panel its predictions and plans are made on)."
+        c = self.columns
+        return load_panel(source, region=c.region if c.region is not None else '', time=c.time, target=c.target, media=c.media,
+                          spend=[x for x in c.spend if x], controls=c.controls, holdout_weeks=len(self.times) - self.n_train)
+
     @torch.no_grad()
     def components(self, panel: Panel) -> dict:
         "Every additive component in KPI units (numpy): prediction/baseline/trend/seasonality [R,T], controls [R,T,K], channels [R,T,C]; plus coefficients [R,T,C] (scaled)."
