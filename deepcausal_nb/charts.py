@@ -487,7 +487,7 @@ def plot_training(info: dict, title: str|None = None) -> go.Figure:
     loss, val = list(hist.get('loss') or []), list(hist.get('val_rmse') or [])
     if not loss: return _empty(title or 'Training', 'no training history in this model')
     fig = make_subplots(2, 1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.55, 0.45])
-    fig.add_trace(go.Scatter(x=np.arange(len(loss)), y=loss, mode='lines', name='training loss', line=dict(color=MODEL_COLOR),
+    fig.add_trace(go.Scatter(x=np.arange(len(loss)), y=loss, mode='lines', name='data loss (Huber, scaled KPI)', line=dict(color=MODEL_COLOR),
                              hovertemplate='epoch %{x}: loss %{y:.4g}<extra></extra>'), 1, 1)
     if val:
         fig.add_trace(go.Scatter(x=np.arange(len(val)), y=val, mode='lines', name='validation RMSE', line=dict(color=SPLIT_COLORS['holdout']),
@@ -503,7 +503,7 @@ def plot_training(info: dict, title: str|None = None) -> go.Figure:
         start += int(p.get('epochs', 0))
         fig.add_vline(x=start - 0.5, line=dict(color='#888888', dash='dot'), row='all', col=1)
         fig.add_annotation(x=start, y=1, yref='y domain', text='refit on all training weeks', showarrow=False, xanchor='left', yanchor='bottom', row=1, col=1)
-    fig.update_yaxes(type='log' if min(loss) > 0 else 'linear', title_text='loss' + (' (log)' if min(loss) > 0 else ''), row=1, col=1)
+    fig.update_yaxes(type='log' if min(loss) > 0 else 'linear', title_text='data loss' + (' (log)' if min(loss) > 0 else ''), row=1, col=1)
     fig.update_yaxes(title_text='validation RMSE (KPI units)', row=2, col=1)
     fig.update_xaxes(title_text='epoch', row=2, col=1)
     sub = f"{info.get('epochs', len(loss))} epochs in {info['fit_seconds']:.1f}s" if info.get('fit_seconds') is not None else None

@@ -126,7 +126,7 @@ class ModelTrainer:
     def train(self, X_media, X_control, R, y, X_media_holdout=None, X_control_holdout=None, R_holdout=None, y_holdout=None,
               verbose: bool = False) -> dict:
         """Fit on the training weeks; the holdout weeks (if given) are appended after them and only *reported*:
-        early stopping uses the last `val_weeks` of the training weeks, never the holdout."""
+        nothing is selected on the holdout."""
         has_hold = y_holdout is not None
         cat = lambda a, b: np.concatenate([np.asarray(a), np.asarray(b)], 1) if has_hold else np.asarray(a)
         data = dict(X_media=cat(X_media, X_media_holdout), X_control=cat(X_control, X_control_holdout), y=cat(y, y_holdout))
@@ -134,7 +134,7 @@ class ModelTrainer:
         panel = UnifiedDataPipeline(self.config)._panel(data, holdout=n_hold)
         if verbose:
             print(f"training on {panel.n_regions} regions x {panel.n_weeks - n_hold} weeks x {panel.n_channels} channels; "
-                  f"early stopping on the last {self.config.train.val_weeks} training weeks; the {n_hold}-week holdout is reported only")
+                  f"the {n_hold}-week holdout is reported only")
         self.fitted = fit(panel, self.config, holdout_weeks=n_hold, progress=verbose)
         self.model = self.fitted.model
         ev = self.fitted.evaluate(panel)

@@ -34,29 +34,39 @@ class DataConfig:
 
 @dataclass
 class ModelConfig:
-    "The DeepCausalMMM architecture (see `06_model`)."
+    "The DeepCausalMMM architecture and its priors (see `06_model`); prior scales are in scaled-KPI units (1 = a region's mean week)."
     hidden_size: int = 16            # GRU width; the coefficients' time variation comes from it
     dropout: float = 0.0             # dropout on the GRU output
-    hill_slope_min: float = 2.0      # lower bound of the Hill slope a; 2 keeps curves S-shaped (the paper's choice)
+    hill_slope_min: float = 0.5      # lower bound of the Hill slope a (the DeepCausalMMM paper uses 2: S-curves only)
+    hill_slope_prior: float = 1.5    # prior median of the Hill slope (log-normal)
+    hill_slope_sd: float = 0.5       # prior sd of log(slope)
+    half_saturation_sd: float = 1.0  # prior sd of log(K) around each channel's typical adstocked activity when it airs
     dag_mode: str = 'upper'          # 'upper' (acyclic by construction), 'notears' (learned order), or 'none'
     dag_order: list[str]|None = None # channel order for 'upper' mode: an edge can only run from earlier to later
     n_fourier: int = 2               # yearly Fourier pairs for seasonality
     season_min_weeks: int = 104      # fewer training weeks than this: no learned seasonality (one year cannot separate it from trend)
-    coef_variation: float = 0.25     # how far (relative) the GRU may move a channel coefficient around its mean
-    coef_init: float = 0.05          # initial mean coefficient per channel (scaled KPI per unit of saturated media)
+    coef_log_range: float = 1.0      # the GRU moves a coefficient within exp(±range) of its mean (1.0: ×0.37 to ×2.7)
+    modulation_min_regions: int = 10 # fewer regions: coefficients constant over time (one series cannot tell a drifting effect from a drifting baseline)
+    modulation_sd: float = 0.3       # prior sd of the log-multiplier of a coefficient in a region-week
+    modulation_step_sd: float = 0.05 # prior sd of its week-to-week change: effectiveness drifts, it does not jump
+    drift_knot_sd: float = 0.15      # prior sd of the change, knot to knot, of a channel's smooth (all-region) effectiveness drift
+    region_scale_sd: float = 0.2     # prior sd of a region's log media scale (all channels' effects larger/smaller there)
+    coef_sd: float = 0.2             # half-normal prior scale of a channel's mean coefficient β_c (the KPI share of a region's mean week at saturation)
+    coef_init: float = 0.3           # initial total media coefficient, split equally among the channels (≈ 15% of the KPI whatever their number)
     adstock_init: float = 0.3        # initial adstock decay
     adstock_max: float = 0.9         # upper bound of the adstock decay
     max_lag: int = 52                # longest carry-over (weeks) in the adstock kernel
-    trend_knot_weeks: int = 8        # spacing of the knots of each region's piecewise-linear level
-    trend_penalty: float = 0.01      # roughness penalty on the shared trend (higher = smoother)
-    region_trend_penalty: float = 0.001 # shrinkage of each region's trend towards the shared one (higher = more shared)
-    modulation_penalty: float = 0.1  # L2 penalty on the GRU's coefficient modulation
+    trend_knot_weeks: int = 8        # spacing of the knots of each region's piecewise-linear level (resolution, not flexibility)
+    trend_sd: float = 0.01           # prior sd of the shared trend's change of slope at a knot (lower = straighter)
+    region_trend_sd: float = 0.005   # prior sd of a region's own change of slope at a knot
+    region_level_sd: float = 0.05    # prior sd of a region's trend deviation from the shared one
+    forecast_weeks: int = 4          # the level after the fitted weeks is its mean over the last this many fitted weeks
+    control_reference: str = 'min'   # controls contribute relative to: 'min' (lowest training value), 'mean', or 'zero'
     dag_weight: float = 1.0          # weight of the DAG's structural-equation loss
-
 @dataclass
 class TrainConfig:
     "How the model is fitted (see `07_train`)."
-    epochs: int = 600                # full-batch optimisation steps at most (early-stopping phase)
+    epochs: int = 600                # full-batch optimisation steps (at most, with early stopping)
     learning_rate: float = 0.05      # AdamW peak learning rate (warm-up, then cosine decay)
     seed: int = 42                   # seeds torch and numpy; same data + seed gives the same numbers
     huber_delta: float = 0.1         # Huber loss delta, in units of the scaled KPI (1 = a region's mean)
@@ -64,7 +74,7 @@ class TrainConfig:
     l2_weight: float = 0.0           # L2 penalty on all weights besides AdamW's decay
     grad_clip: float = 1.0           # gradient norm clip
     region_weight_power: float = 1.0 # loss weight of a region ∝ (its mean KPI)^p: 0 = all alike, 2 = KPI-unit squared error
-    val_weeks: int = 8               # early-stopping window carved from the end of the *training* weeks
+    val_weeks: int = 0               # > 0: early stopping on this many training weeks spread through the fit (0: fit to convergence)
     patience: int = 100              # epochs without validation improvement before stopping
     min_epochs: int = 150            # no early stop (and no 'best' epoch) before this many epochs
     refit_epochs: int = 100          # epochs on all training weeks after early stopping (0 = keep the early-stopped fit)

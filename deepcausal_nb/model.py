@@ -31,8 +31,9 @@ def week_positions(times) -> np.ndarray:
 
 def trend_basis(n_weeks: int,     # weeks to evaluate (fitted + forecast)
                 n_fit: int,       # weeks the level is fitted on: flat from week n_fit-1 on
-                knot_weeks: int,  # spacing of knots
+                knot_weeks: int,  # spacing of knots (the trend's resolution; its flexibility is a prior, see `penalties`)
                 span: int|None = None, # weeks the knots are laid over (default n_fit); >= n_fit keeps knots fixed across a refit
+                forecast_weeks: int|None = None, # the forecast level is the mean of the last `forecast_weeks` fitted weeks (default knot_weeks)
                ) -> Tensor:       # [n_weeks, n_knots] hat functions
     "Piecewise-linear interpolation weights between evenly spaced knots, held flat after the fitted weeks."
     span = span or n_fit
@@ -41,9 +42,9 @@ def trend_basis(n_weeks: int,     # weeks to evaluate (fitted + forecast)
     t = torch.arange(n_weeks, dtype=torch.float64).clamp(0, n_fit - 1)
     w = (1 - (t[:, None] - knots[None]).abs() / (knots[1] - knots[0])).clamp_min(0)
     w = w / w.sum(1, keepdim=True)
-    # after the fitted weeks: the mean level of the last `knot_weeks` fitted weeks (an end point of a
+    # after the fitted weeks: the mean level of the last `forecast_weeks` fitted weeks (an end point of a
     # piecewise-linear fit is its noisiest value; a recent mean is the robust forecast of a level)
-    w[n_fit:] = w[max(0, n_fit - knot_weeks):n_fit].mean(0)
+    w[n_fit:] = w[max(0, n_fit - (forecast_weeks or knot_weeks)):n_fit].mean(0)
     return w.float()
 
 # %% ../nbs/06_model.ipynb #557c1f6b
@@ -58,10 +59,11 @@ class DeepCausalMMM(nn.Module):
         self.n_regions, self.n_controls = n_regions, n_controls
         self.adstock_raw = nn.Parameter(torch.full((C,), math.log(cfg.adstock_init / (cfg.adstock_max - cfg.adstock_init))))
         self.log_half_saturation = nn.Parameter(torch.zeros(C))
-        self.slope_raw = nn.Parameter(torch.full((C,), _inv_softplus(0.5)))
-        self.coef_raw = nn.Parameter(torch.full((C,), _inv_softplus(cfg.coef_init)))
+        self.slope_raw = nn.Parameter(torch.full((C,), _inv_softplus(max(cfg.hill_slope_prior - cfg.hill_slope_min, 0.05))))
+        self.coef_raw = nn.Parameter(torch.full((C,), _inv_softplus(cfg.coef_init / max(C, 1))))
+        self.region_scale = nn.Parameter(torch.zeros(n_regions))        # log media scale of each region, u_r
         self.dag = ChannelDAG(self.channels, mode=cfg.dag_mode, order=cfg.dag_order)
-        n_in = 2 * C + K + 2 * cfg.n_fourier
+        n_in = 2 * C + K + 2 * cfg.n_fourier + 1
         self.gru = nn.GRU(n_in, cfg.hidden_size, batch_first=True)
         self.dropout = nn.Dropout(cfg.dropout)
         self.coef_head = nn.Linear(cfg.hidden_size, C)
@@ -71,26 +73,44 @@ class DeepCausalMMM(nn.Module):
         self.region_base = nn.Parameter(torch.ones(n_regions))           # b_r
         self.trend_shared = nn.Parameter(torch.empty(0))                 # s_k, sized by `set_fit_weeks`
         self.trend_region = nn.Parameter(torch.empty(n_regions, 0))      # d_rk
+        self.coef_drift = nn.Parameter(torch.empty(C, 0))                # w_ck: each channel's smooth drift in effectiveness
         self.register_buffer('basis', torch.empty(0, 0))
+        self.register_buffer('half_saturation_centre', torch.ones(C))    # prior centre of K_c (scaled adstocked media)
+        self.register_buffer('control_reference', torch.zeros(K))        # standardised control value that contributes 0
 
     def set_fit_weeks(self, n_weeks: int, n_fit: int, span: int|None = None):
         "Fit the level on the first `n_fit` of `n_weeks` weeks, knots laid over `span` weeks; keeps learned knots when their number is unchanged."
         dev = self.region_base.device
-        self.basis = trend_basis(n_weeks, n_fit, self.cfg.trend_knot_weeks, span).to(dev)
+        self.basis = trend_basis(n_weeks, n_fit, self.cfg.trend_knot_weeks, span, self.cfg.forecast_weeks).to(dev)
         k = self.basis.shape[1]
         if self.trend_shared.shape[0] != k:
             self.trend_shared = nn.Parameter(torch.zeros(k, device=dev))
             self.trend_region = nn.Parameter(torch.zeros(self.n_regions, k, device=dev))
+            self.coef_drift = nn.Parameter(torch.zeros(len(self.channels), k, device=dev))
         self.n_fit = n_fit
         return self
 
+    @torch.no_grad()
+    def set_priors(self, half_saturation_centre: Tensor,   # [C] typical adstocked activity of each channel when it airs
+                   control_reference: Tensor,             # [K] standardised value each control's contribution is measured from
+                  ):
+        "Centre the half-saturation prior (and start K there); set the controls' reference values."
+        self.half_saturation_centre.copy_(half_saturation_centre)
+        self.log_half_saturation.copy_(half_saturation_centre.log())
+        self.control_reference.copy_(control_reference)
+        return self
+
+    def time_basis(self, n_weeks: int) -> Tensor:
+        "The knots' hat functions for `n_weeks` weeks [n_weeks, knots]; weeks past the panel (a plan) repeat the held-flat forecast row."
+        basis, n = self.basis, self.basis.shape[0]
+        if n < n_weeks:
+            last = basis[-1:] if n > self.n_fit else basis[max(0, self.n_fit - self.cfg.forecast_weeks):self.n_fit].mean(0, keepdim=True)
+            basis = torch.cat([basis, last.expand(n_weeks - n, -1)])
+        return basis[:n_weeks]
+
     def level(self, n_weeks: int) -> Tensor:
         "Each region's level b_r + Σ_k (s_k + d_rk) φ_k(t): [regions, n_weeks]."
-        basis, n = self.basis, self.basis.shape[0]
-        if n < n_weeks:   # weeks past the panel (a plan): the same held-flat forecast row as every week after the fit
-            last = basis[-1:] if n > self.n_fit else basis[max(0, self.n_fit - self.cfg.trend_knot_weeks):self.n_fit].mean(0, keepdim=True)
-            basis = torch.cat([basis, last.expand(n_weeks - n, -1)])
-        return self.region_base[:, None] + (self.trend_shared[None] + self.trend_region) @ basis[:n_weeks].T
+        return self.region_base[:, None] + (self.trend_shared[None] + self.trend_region) @ self.time_basis(n_weeks).T
 
     # the learned marketing parameters, in interpretable units
     @property
@@ -106,34 +126,54 @@ class DeepCausalMMM(nn.Module):
                 controls: Tensor,        # [R, T, K] standardised controls
                 season: Tensor,          # [T, 2F] Fourier features
                 region_index: Tensor|None = None, # [R] which region each row is (for batches of scenarios); default 0..R-1
+                context: Tensor|None = None, # [R, T, C] media the GRU reads (default `media`); scenarios pass the media as they ran
                ) -> dict:
         "All additive components in scaled units, plus the intermediate signals."
         R, T, C = media.shape
         z = geometric_adstock(media, self.adstock_decay, self.cfg.max_lag)        # [R, T, C]
         h = hill(z, self.half_saturation, self.slope)                             # [R, T, C]
-        gru_in = torch.cat([h, self.dag.propagate(h.detach()) - h.detach(), controls, season[None].expand(R, T, -1)], -1)
+        # the GRU also reads where in the fitted period a week lies (held at 1 after it), so effectiveness can drift
+        pos = (torch.arange(T, device=media.device, dtype=media.dtype) / max(self.n_fit - 1, 1)).clamp(max=1.)
+        # a what-if changes the media, not how receptive the market was that week: with `context` the GRU reads the
+        # media as they ran, so a scenario's response is the Hill curve times the effectiveness learned for that week
+        hc = h if context is None else hill(geometric_adstock(context, self.adstock_decay, self.cfg.max_lag), self.half_saturation, self.slope)
+        gru_in = torch.cat([hc, self.dag.propagate(hc.detach()) - hc.detach(), controls, season[None].expand(R, T, -1),
+                            pos[None, :, None].expand(R, T, 1)], -1)
         g = self.coef_head(self.dropout(self.gru(gru_in)[0]))                     # [R, T, C]
-        modulation = torch.tanh(g)
-        coef = self.coef * (1 + self.cfg.coef_variation * modulation)             # [R, T, C] >= 0
+        drift = self.time_basis(T) @ self.coef_drift.T                              # [T, C] smooth, shared by regions
+        modulation = self.cfg.coef_log_range * torch.tanh(g + drift[None])          # log-multiplier of the coefficient
+        scale = self.region_scale if region_index is None else self.region_scale[region_index]
+        coef = self.coef * torch.exp(modulation + scale[:, None, None])           # [R, T, C] > 0
         channels = coef * h
         level = self.level(T)                                                     # [R, T]
         if region_index is not None: level = level[region_index]
-        baseline = level[:, :self.n_fit].mean(1, keepdim=True).expand(R, T)
+        ctrl = (controls - self.control_reference) * self.control_coef            # [R, T, K], 0 at each control's reference
+        baseline = (level[:, :self.n_fit].mean(1, keepdim=True) + (self.control_reference * self.control_coef).sum()).expand(R, T)
         seasonality = (season @ self.season_coef)[None].expand(R, T)
-        ctrl = controls * self.control_coef                                       # [R, T, K]
-        pred = level + seasonality + ctrl.sum(-1) + channels.sum(-1)
-        return dict(prediction=pred, baseline=baseline, trend=level - baseline, seasonality=seasonality,
-                    controls=ctrl, channels=channels, coefficients=coef, modulation=modulation,
+        pred = level + seasonality + controls @ self.control_coef + channels.sum(-1)
+        return dict(prediction=pred, baseline=baseline, trend=level - level[:, :self.n_fit].mean(1, keepdim=True), seasonality=seasonality,
+                    controls=ctrl, channels=channels, coefficients=coef, modulation=modulation, gru=g,
                     adstocked=z, saturated=h)
 
     def penalties(self, out: dict, mask: Tensor) -> dict:
-        "Regularisers: level roughness, modulation centred and small, DAG structural loss."
-        cfg = self.cfg
-        m = out['modulation'][:, :self.n_fit] * mask[:, :self.n_fit, None]
-        n = mask[:, :self.n_fit].sum().clamp_min(1)
-        centre = ((m.sum((0, 1)) / n) ** 2).sum()                # mean modulation per channel ~ 0: beta_c stays the mean
-        trend = (cfg.trend_penalty * (self.trend_shared.diff() ** 2).sum()
-                 + cfg.region_trend_penalty * ((self.trend_region ** 2).mean(0).sum() + (self.trend_region.diff(dim=1) ** 2).mean(0).sum()))
-        return dict(trend=trend,
-                    modulation=centre + cfg.modulation_penalty * (m ** 2).sum() / n / m.shape[-1],
-                    dag=cfg.dag_weight * self.dag.sem_loss(out['adstocked'][:, :self.n_fit].detach(), mask[:, :self.n_fit]))
+        "Negative log-priors (see the table above), each summed over its parameters; the DAG's structural loss."
+        cfg, n = self.cfg, self.n_fit
+        fm = mask[:, :n]
+        m, g = out['modulation'][:, :n], out['gru'][:, :n]                       # [R, n, C]
+        both = fm[:, 1:] & fm[:, :-1]                                           # consecutive fitted weeks
+        # the mean log-multiplier of each channel is pinned at 0 (β_c stays the mean coefficient). The shared drift has a
+        # prior per knot (a few numbers per channel: the data decide them once the panel is long enough); the GRU's
+        # region-week part has a prior in every cell, so it moves only where the data pay for it, and on every
+        # week-to-week step, so it cannot reshape the response curve week by week
+        mean = torch.where(fm[..., None], m, 0.).sum((0, 1)) / fm.sum().clamp_min(1)
+        modulation = 0.5 * ((mean / 0.01) ** 2).sum() \
+                   + 0.5 * (torch.where(fm[..., None], g, 0.) ** 2).sum() / cfg.modulation_sd ** 2 \
+                   + 0.5 * (torch.where(both[..., None], g.diff(dim=1), 0.) ** 2).sum() / cfg.modulation_step_sd ** 2 \
+                   + 0.5 * ((self.coef_drift / cfg.modulation_sd) ** 2).sum() + 0.5 * ((self.coef_drift.diff(dim=1) / cfg.drift_knot_sd) ** 2).sum()
+        trend = 0.5 * ((self.trend_shared.diff(n=2) / cfg.trend_sd) ** 2).sum() + 0.5 * (
+            ((self.trend_region.diff(n=2, dim=1) / cfg.region_trend_sd) ** 2).sum() + ((self.trend_region / cfg.region_level_sd) ** 2).sum())
+        media = 0.5 * (((self.log_half_saturation - self.half_saturation_centre.log()) / cfg.half_saturation_sd) ** 2).sum() \
+              + 0.5 * (((self.slope.log() - math.log(cfg.hill_slope_prior)) / cfg.hill_slope_sd) ** 2).sum() \
+              + 0.5 * ((self.region_scale / cfg.region_scale_sd) ** 2).sum() + 0.5 * ((self.coef / cfg.coef_sd) ** 2).sum()
+        return dict(trend=trend, modulation=modulation, media=media,
+                    dag=cfg.dag_weight * self.dag.sem_loss(out['adstocked'][:, :n].detach(), fm))

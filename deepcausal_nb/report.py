@@ -148,6 +148,9 @@ def summary_html(rd: ReportData) -> str:
     parts.append('<div class="dcnb-cards">' + ''.join(
         f'<div class="dcnb-card">{e(k)}<b>{_num(v, pct=True)}</b>of predicted {e(h["target"])}</div>'
         for k, v in [('Media', s['media']), ('Base + trend', s['base']), ('Seasonality', s['seasonality']), ('Controls', s['controls'])]) + '</div>')
+    ref = dict(min='its lowest value in the training weeks', mean='its training mean', zero='zero')[rd.config.model.control_reference]
+    parts.append(f'<p><small>Controls are measured from a reference level: each control contributes what it added over {ref} '
+                 f'(<code>model.control_reference = {e(rd.config.model.control_reference)}</code>); the KPI at that level is in the base.</small></p>')
     rows = ''.join(f"<tr><td>{e(c['channel'])}</td><td>{_num(c['contribution'])}</td><td>{_num(c['share'], pct=True)}</td><td>{_num(c['roi'])}</td></tr>"
                    for c in h['top_channels'])
     parts.append(f"<h3>Top channels</h3><table><tr><th>channel</th><th>contribution</th><th>share of KPI</th><th>ROI</th></tr>{rows}</table>")

@@ -46,7 +46,8 @@ def scenario_kpi(fitted: FittedMMM, panel: Panel,
         factor = torch.where(in_window[None, None, :, None], m[:, None, None, :], torch.ones(()))    # [S, 1, T, C]
         media = (t['media'][None] * factor).reshape(S * R, T, C)
         ctrl = t['controls'][None].expand(S, R, T, -1).reshape(S * R, T, -1)
-        pred = model(media, ctrl, season, region_index=torch.arange(R).repeat(S))['prediction'].reshape(S, R, T)
+        pred = model(media, ctrl, season, region_index=torch.arange(R).repeat(S),
+                     context=t['media'][None].expand(S, R, T, C).reshape(S * R, T, C))['prediction'].reshape(S, R, T)
         out.append(((pred * scale[None, :, None]) * keep[None]).sum((1, 2)).double())
     return torch.cat(out).numpy()
 
