@@ -1,1 +1,9 @@
 __version__ = "0.1.0"
+
+# The main path, importable from the package itself: `from deepcausal_nb import load_panel, fit, analyse`.
+from .config import load_config
+from .data import load_panel
+from .simulate import simulate
+from .train import fit, FittedMMM
+from .report import analyse, render_report
+from .optimize import plan_budget

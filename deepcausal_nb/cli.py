@@ -170,24 +170,36 @@ def cmd_forecast(args) -> int:
     return 0
 
 # %% ../nbs/90_cli.ipynb #26d0d8e6
-def parse_parameters(items) -> dict:
-    "`name=value` strings -> dict; values are read as JSON when they parse (numbers, lists, null), else kept as text."
-    out = {}
-    for it in items or []:
-        if '=' not in it: raise DeepCausalError(f"-p {it!r}: expected name=value")
-        k, v = it.split('=', 1)
-        try: out[k.strip()] = json.loads(v)
-        except json.JSONDecodeError: out[k.strip()] = v
-    return out
+def parse_parameters(items, names=()) -> tuple[dict, list]:
+    """Template parameters from `-p` groups: `-p name=value` or papermill's `-p name value`; values are read as JSON when
+    they parse (numbers, lists, null), else kept as text. Returns (parameters, stray tokens): a token after a complete
+    parameter that is not a parameter name in `names` is a dataset path that argparse put in the group."""
+    out, stray = {}, []
+    def value(v):
+        try: return json.loads(v)
+        except json.JSONDecodeError: return v
+    for group in items or []:
+        toks = [group] if isinstance(group, str) else list(group)
+        i = 0
+        while i < len(toks):
+            t = toks[i]
+            if '=' in t:
+                k, v = t.split('=', 1); out[k.strip()] = value(v); i += 1
+            elif i == 0 or (names and t in names):
+                if i + 1 >= len(toks): raise DeepCausalError(f"-p {t!r}: expected -p NAME=VALUE or -p NAME VALUE")
+                out[t.strip()] = value(toks[i + 1]); i += 2
+            else: stray.append(t); i += 1
+    return out, stray
 
 def cmd_report(args) -> int:
     "Render the MMM report for one dataset, or a batch with an index."
-    from deepcausal_nb.report import render_report, render_batch
+    from deepcausal_nb.report import render_report, render_batch, REPORT_PARAMETERS
     params = {k: v for k, v in column_kwargs(args).items() if v is not None}
     if args.settings: params['settings'] = args.settings
     if args.set: params['overrides'] = list(args.set)
-    params.update(parse_parameters(args.param))
-    data = list(args.data)
+    given, stray = parse_parameters(args.param, REPORT_PARAMETERS)
+    params.update(given)
+    data = list(args.data) + stray
     if args.list:
         lst = Path(args.list)
         if not lst.is_file(): raise DeepCausalError(f"{lst}: no such list file")
@@ -257,7 +269,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument('--list', help='a file with one dataset path per line')
     sp.add_argument('--out', help='report to write (NAME.html; default reports/out/<data name>.html)')
     sp.add_argument('--out-dir', default='reports/out', help='directory for a batch (default reports/out)')
-    sp.add_argument('-p', '--param', action='append', default=[], metavar='NAME=VALUE', help='template parameter, e.g. -p epochs=200 (repeatable)')
+    sp.add_argument('-p', '--param', action='append', nargs='+', default=[], metavar='NAME=VALUE',
+                    help='template parameter: -p epochs=200 or papermill\'s -p epochs 200 (repeatable)')
     sp.add_argument('--jobs', type=int, default=2, help='reports rendered in parallel in a batch (default 2)')
     sp.add_argument('--no-progress', action='store_true', help='no progress bar')
     sp.add_argument('--force', action='store_true', help='overwrite existing reports')

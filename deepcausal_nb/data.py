@@ -20,7 +20,7 @@ class DataError(DeepCausalError, ValueError):
 
 # %% ../nbs/01_data.ipynb #aa8dd9c2
 def read_table(source) -> pd.DataFrame:
-    "Read `source` (path to .csv/.tsv/.txt/.parquet, or a DataFrame) into a new DataFrame."
+    "Read `source` (path to .csv/.tsv/.txt/.parquet/.xlsx, or a DataFrame) into a new DataFrame."
     if isinstance(source, pd.DataFrame):
         if source.shape[1] == 0 or len(source) == 0: raise DataError("the DataFrame is empty: it needs one row per region-week")
         return source.copy()
@@ -33,9 +33,10 @@ def read_table(source) -> pd.DataFrame:
     suffix = path.suffix.lower()
     try:
         if suffix in ('.parquet', '.pq'): df = pd.read_parquet(path)
+        elif suffix in ('.xlsx', '.xlsm', '.xls'): df = pd.read_excel(path)   # the first sheet
         else: df = pd.read_csv(path, sep='\t' if suffix == '.tsv' else ',', low_memory=False)
     except pd.errors.EmptyDataError: raise DataError(f"{path}: the file is empty; expected a table with a header row") from None
-    except ImportError as e: raise DataError(f"{path}: reading {suffix} files needs an extra package ({e}); install pyarrow, or save the table as CSV") from None
+    except ImportError as e: raise DataError(f"{path}: reading {suffix} files needs an extra package ({e}); install {'openpyxl' if suffix.startswith('.xls') else 'pyarrow'}, or save the table as CSV") from None
     except (UnicodeDecodeError, pd.errors.ParserError, ValueError, OSError) as e:
         first = str(e).splitlines()[0] if str(e) else type(e).__name__
         raise DataError(f"{path}: not a readable table ({first}); expected CSV with a header row, or parquet") from None

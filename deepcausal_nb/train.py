@@ -297,6 +297,9 @@ def fit(panel: Panel,                 # the data (see `load_panel`)
     # validation (optional): weeks spread evenly through the training period, so that the level interpolates
     # across them and their error measures the media, control and season fit rather than a trend's extrapolation
     val = tc.val_weeks if n_train - tc.val_weeks >= MIN_TRAIN_WEEKS and tc.val_weeks > 0 else 0
+    if val and tc.epochs <= tc.min_epochs:
+        msg = f"train.epochs={tc.epochs} <= train.min_epochs={tc.min_epochs}: early stopping never starts; the last weights are kept"
+        warnings.warn(msg); notes.append(msg)
     val_mask = None
     if val:
         weeks = torch.linspace(MIN_TRAIN_WEEKS // 2, n_train - 2, val).round().long().unique()

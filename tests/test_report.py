@@ -7,7 +7,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 EXE = Path(sys.executable).parent/'deepcausal-nb'
 CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser')
-FAST = ['-p', 'epochs=60', '-p', 'holdout_weeks=6', '--set', 'train.min_epochs=20', '--set', 'train.refit_epochs=10']
+FAST = ['-p', 'epochs', '60', '-p', 'holdout_weeks=6', '--set', 'train.min_epochs=20', '--set', 'train.refit_epochs=10']
 
 def cli(*args, cwd=None):
     env = dict(os.environ, OMP_NUM_THREADS='1')
