@@ -141,6 +141,10 @@ def detect_columns(df: pd.DataFrame, region=None, time=None, target=None, media=
                 if (ms == st) if exact else (ms.startswith(st + '_') or st.startswith(ms + '_')):
                     spend_for[m] = s; paired.add(s); break
     unpaired = [s for s in spend if s not in paired]
+    if not auto_media and not auto_spend and spend and len(spend) != len(media) and not unpaired:
+        lone = [m for m in media if m not in spend_for]
+        raise DataError(f"--media lists {len(media)} columns and --spend {len(spend)}: no spend for {', '.join(map(repr, lone))}; "
+                        "give one spend column per media column, or leave --spend out to pair them by name (media without spend then stay unpaired)")
     if unpaired and not auto_media and not auto_spend:
         raise DataError(f"spend column(s) {', '.join(map(repr, unpaired))} match no media column by channel name; "
                         "name them alike (tv_impressions / tv_spend) or list media and spend in the same order")
@@ -258,6 +262,21 @@ def _place(values, flat, R: int, T: int) -> np.ndarray:
 # %% ../nbs/01_data.ipynb #140504ce
 MAX_WEEKS = 5200   # 100 years: a longer span of week ids is a mistake (e.g. yyyymmdd numbers), not a panel
 
+def _weekly(d: pd.Series) -> bool:
+    "Do these dates sit on one weekly grid?"
+    u = np.sort(d.dt.normalize().unique())
+    return len(u) < 2 or bool(((u - u[0]) / np.timedelta64(1, 'D') % 7 == 0).all() and np.diff(u).min() == np.timedelta64(7, 'D'))
+
+def _parse_dates(values: pd.Series) -> pd.Series:
+    "Dates from text; numeric day/month/year (`03/01/2024`) is read day-first when a first field exceeds 12, month-first when a second one does, else in whichever order gives a weekly grid."
+    text = values.astype(str).str.strip()
+    parts = text.str.extract(r'^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})$')
+    if not parts.notna().all().all(): return pd.to_datetime(values, errors='coerce', format='mixed')
+    first, second = parts[0].astype(int), parts[1].astype(int)
+    orders = [True] if (first > 12).any() else [False] if (second > 12).any() else [False, True]
+    tries = [pd.to_datetime(text, errors='coerce', format='mixed', dayfirst=d) for d in orders]
+    return next((p for p in tries if p.notna().all() and _weekly(p)), tries[0])
+
 def _time_grid(values: pd.Series, col: str, offset: int):
     "Parse the time column; return (position of each row on the weekly grid, grid index)."
     what = 'line' if offset else 'row'
@@ -277,7 +296,7 @@ def _time_grid(values: pd.Series, col: str, offset: int):
         grid = pd.Index(np.arange(v.min(), v.max() + 1), name=col)
         return v - v.min(), grid
     try:
-        parsed = pd.to_datetime(values, errors='coerce', format='mixed') if values.dtype == object or pd.api.types.is_string_dtype(values) else pd.to_datetime(values, errors='coerce')
+        parsed = _parse_dates(values) if values.dtype == object or pd.api.types.is_string_dtype(values) else pd.to_datetime(values, errors='coerce')
     except (ValueError, TypeError, OverflowError) as e:   # e.g. mixed time zones, booleans, durations
         first = str(e).splitlines()[0] if str(e) else type(e).__name__
         raise DataError(f"time column {col!r} cannot be read as dates ({first}); use ISO dates like 2024-01-01 (one time zone, or none) or integer week ids") from None

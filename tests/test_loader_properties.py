@@ -311,6 +311,8 @@ def test_clean_tables_load(case, holdout_weeks):
     kw['holdout_weeks'] = holdout_weeks
     p = load_or_refuse(df, **kw)
     if n_weeks - holdout_weeks < 4: assert p is None; return
+    if kw.get('media') and kw.get('spend') and len(kw['spend']) != len(kw['media']):
+        assert p is None, 'explicit --media and --spend of different lengths must be refused (which media has no spend?)'; return
     assert p is not None, 'a clean table was refused'
     check_panel(p, df)
     assert p.columns.target == roles['target'] and p.columns.region == roles['region'] and p.columns.time == roles['time']
