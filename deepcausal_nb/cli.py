@@ -206,8 +206,8 @@ def cmd_report(args) -> int:
         data += [l.strip() for l in lst.read_text().splitlines() if l.strip() and not l.lstrip().startswith('#')]
     if not data: raise DeepCausalError("no dataset: give a path (or --list FILE)")
     if len(data) == 1 and not args.list:
-        print(f"rendering the report for {data[0]} (fit, charts, HTML) ...", file=sys.stderr)
-        path = render_report(data[0], args.out, params, force=args.force, progress=not args.no_progress)
+        announce = lambda: print(f"rendering the report for {data[0]} (fit, charts, HTML) ...", file=sys.stderr)
+        path = render_report(data[0], args.out, params, force=args.force, progress=not args.no_progress, on_start=announce)
         print(path)
         return 0
     if args.out: raise DeepCausalError("--out names one report; for several datasets use --out-dir")

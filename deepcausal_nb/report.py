@@ -439,6 +439,7 @@ def render_report(data,                         # the dataset (CSV/parquet)
                   force: bool = False,          # overwrite an existing report
                   template=None,                # default `default_template()`
                   progress: bool = True,        # papermill's cell progress bar (stderr)
+                  on_start=None,                # called once every check has passed, just before the notebook runs
                  ) -> Path:
     "Execute the report template with papermill and write a self-contained HTML report; returns its path."
     import papermill as pm
@@ -463,6 +464,7 @@ def render_report(data,                         # the dataset (CSV/parquet)
     if params.get('model') is None: params.setdefault('save_model', str(model_out.resolve()))
     out.parent.mkdir(parents=True, exist_ok=True)
     summary.unlink(missing_ok=True)
+    if on_start: on_start()
     try:
         pm.execute_notebook(str(template), str(nb_out), parameters=params, progress_bar=progress, cwd=os.getcwd(), kernel_name='python3',
                             kernel_manager_class=_kernel_manager_class())

@@ -9,7 +9,7 @@ import copy, datetime as dt, os, tempfile
 import numpy as np, pandas as pd
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 from deepcausal_nb.config import DeepCausalError
-from deepcausal_nb.data import Panel, load_panel
+from deepcausal_nb.data import Panel, load_panel, _as_list
 
 PROPERTY = settings(deadline=2000, max_examples=150, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
@@ -311,7 +311,8 @@ def test_clean_tables_load(case, holdout_weeks):
     kw['holdout_weeks'] = holdout_weeks
     p = load_or_refuse(df, **kw)
     if n_weeks - holdout_weeks < 4: assert p is None; return
-    if kw.get('media') and kw.get('spend') and len(kw['spend']) != len(kw['media']):
+    media, spend = (_as_list(kw.get(k)) or [] for k in ('media', 'spend'))
+    if media and spend and len(spend) != len(media):
         assert p is None, 'explicit --media and --spend of different lengths must be refused (which media has no spend?)'; return
     assert p is not None, 'a clean table was refused'
     check_panel(p, df)

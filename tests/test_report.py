@@ -49,6 +49,7 @@ def test_refuses_overwrite_then_reuses_saved_model(report, tmp_path):
     before = report.read_text()
     r = cli('report', data, '--out', report, '--no-progress', *FAST)
     assert r.returncode == 2 and '--force' in r.stderr and report.read_text() == before
+    assert 'rendering' not in r.stderr                                          # refused before it announced any work
     out = tmp_path/'again.html'
     r = cli('report', data, '--out', out, '--no-progress', '-p', f'model={report.with_suffix(".model.pt")}', '-p', 'holdout_weeks=6')
     assert r.returncode == 0, r.stderr
