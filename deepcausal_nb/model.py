@@ -147,11 +147,12 @@ class DeepCausalMMM(nn.Module):
         channels = coef * h
         level = self.level(T)                                                     # [R, T]
         if region_index is not None: level = level[region_index]
+        mean_level = level[:, :self.n_fit].mean(1, keepdim=True)                 # [R, 1]
         ctrl = (controls - self.control_reference) * self.control_coef            # [R, T, K], 0 at each control's reference
-        baseline = (level[:, :self.n_fit].mean(1, keepdim=True) + (self.control_reference * self.control_coef).sum()).expand(R, T)
+        baseline = (mean_level + (self.control_reference * self.control_coef).sum()).expand(R, T)
         seasonality = (season @ self.season_coef)[None].expand(R, T)
         pred = level + seasonality + controls @ self.control_coef + channels.sum(-1)
-        return dict(prediction=pred, baseline=baseline, trend=level - level[:, :self.n_fit].mean(1, keepdim=True), seasonality=seasonality,
+        return dict(prediction=pred, baseline=baseline, trend=level - mean_level, seasonality=seasonality,
                     controls=ctrl, channels=channels, coefficients=coef, modulation=modulation, gru=g,
                     adstocked=z, saturated=h)
 

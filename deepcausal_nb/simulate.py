@@ -207,7 +207,8 @@ def _media(rng, cfg: SimConfig, size: np.ndarray, week_of_year: np.ndarray, thet
     # one buying pattern shared by every channel (collinear designs): national swings plus a seasonal push
     common = always_on_activity(extra, 1, T, week_of_year) if cfg.collinearity > 0 else None
     for c, name in enumerate(names):
-        pattern = _traits(name)['pattern']
+        traits = _traits(name)
+        pattern = traits['pattern']
         if cfg.sparse: act = flighted_activity(extra, R, T, on_weeks=(2, 5), off_weeks=(4, 12))
         elif pattern == 'flighted': act = flighted_activity(rng, R, T)
         else: act = always_on_activity(rng, R, T, week_of_year)
@@ -220,7 +221,6 @@ def _media(rng, cfg: SimConfig, size: np.ndarray, week_of_year: np.ndarray, thet
             tv_stock = tv_stock / np.maximum(tv_stock.mean(axis=1, keepdims=True), 1e-12)
             search_own, act = act, act + cfg.edge_weight * tv_stock
         regional_weight = rng.lognormal(0, 0.3, (R, 1))         # how hard each region buys this medium
-        traits = _traits(name)
         per_unit = traits['budget'] / (traits['cpm'] / 1000)
         scale = size[:, None] * per_unit * regional_weight / act.mean()
         impressions[..., c] = np.round(scale * act)
@@ -294,7 +294,7 @@ def simulate(cfg: SimConfig|None = None, **kwargs) -> Simulation:
     mediated = None
     if C >= 2:  # search without TV's push, holding its regional mean fixed: the TV effect that flows via search
         own_response = hill_np(geometric_adstock_np(search_own[..., None] / mean_impr[..., 1:2], theta[1:2]), half_sat[1:2], slope[1:2])
-        own_response = own_response[..., 0] * (multiplier if cfg.effect_swing and cfg.varying_channel == 'search' else 1)
+        own_response = own_response[..., 0] * (multiplier if cfg.varying_channel == 'search' else 1)   # ones without a swing
         mediated = contrib['search'].sum() - (size[:, None] * beta[1] * own_response).sum()
     return _assemble(cfg, names, dates, sales, impressions, spend, controls, contrib, params, mediated)
 

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['GOOD_EVERY', 'TrainingError', 'ModelFileError', 'resolve_device', 'time_labels', 'seed_everything', 'panel_tensors',
-           'FittedMMM', 'fit']
+           'FittedMMM', 'validation_weeks', 'fit']
 
 # %% ../nbs/07_train.ipynb #297b993b
 import copy, math, time, json, warnings
@@ -61,7 +61,7 @@ def _schedule(epochs: int, warmup_frac: float = 0.05, floor: float = 0.05):
 def _build(panel: Panel, cfg: MMMConfig, n_fit: int, init_level, priors: dict, device) -> DeepCausalMMM:
     seed_everything(cfg.train.seed)
     m = DeepCausalMMM(panel.n_regions, panel.channels, panel.controls.shape[2], cfg.model)
-    m.set_fit_weeks(panel.n_weeks, n_fit, n_fit)
+    m.set_fit_weeks(panel.n_weeks, n_fit)
     m.set_priors(**priors)
     with torch.no_grad(): m.region_base.copy_(torch.as_tensor(init_level, dtype=torch.float32))
     return m.to(device)
@@ -78,7 +78,7 @@ def _run(model: DeepCausalMMM, t: dict, season, cfg: MMMConfig, fit_mask: torch.
     rest = [p for n, p in model.named_parameters() if not n.startswith(('gru.', 'coef_head.'))]
     opt = torch.optim.AdamW([dict(params=decay, weight_decay=tc.l2_weight), dict(params=rest, weight_decay=0.)], lr=tc.learning_rate)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, _schedule(epochs) if lr_scale is None else (lambda e: lr_scale))
-    y, mask = t['kpi'], t['mask']
+    y = t['kpi']
     # region weights ∝ size^p (p = train.region_weight_power), mean 1 over fitted cells: p = 0 treats every
     # region alike, p = 2 is squared error in KPI units (the pooled metrics), p = 1 sits between
     rw = kpi_scale ** tc.region_weight_power
@@ -243,7 +243,7 @@ class FittedMMM:
         times = pd.DatetimeIndex(pd.to_datetime(blob['times']), name=cols.time) if blob['dates'] else pd.Index(blob['times'], name=cols.time)
         s = blob['scaler']
         scaler = PanelScaler(blob['n_train'], *(s[k].numpy() for k in ('kpi_scale', 'media_scale', 'control_mean', 'control_std')))
-        model = DeepCausalMMM(len(blob['regions']), cols.media, len(cols.controls), cfg.model).set_fit_weeks(len(times), blob['n_fit'], blob['n_fit'])
+        model = DeepCausalMMM(len(blob['regions']), cols.media, len(cols.controls), cfg.model).set_fit_weeks(len(times), blob['n_fit'])
         try: model.load_state_dict(blob['state'])
         except RuntimeError as e: raise ModelFileError(f"{path}: weights do not match the model they describe ({str(e).splitlines()[0]})") from None
         return cls(model.eval(), scaler, cfg, cols, blob['regions'], times, blob['n_train'], json.loads(blob['info']))
@@ -260,6 +260,10 @@ def _priors(panel: Panel, scaler: PanelScaler, n_train: int, mc) -> dict:
     raw = dict(min=c.min(0) if len(c) else scaler.control_mean, mean=scaler.control_mean, zero=np.zeros_like(scaler.control_mean))[mc.control_reference]
     return dict(half_saturation_centre=torch.tensor(np.where(centre > 0, centre, 1.), dtype=torch.float32),
                 control_reference=torch.tensor((raw - scaler.control_mean) / scaler.control_std, dtype=torch.float32))
+
+def validation_weeks(n_train: int, val_weeks: int) -> torch.Tensor:
+    "Positions of the early-stopping weeks: `val_weeks` spread evenly through the training weeks, away from both ends."
+    return torch.linspace(MIN_TRAIN_WEEKS // 2, n_train - 2, val_weeks).round().long().unique()
 
 def fit(panel: Panel,                 # the data (see `load_panel`)
         config: MMMConfig|None = None, # defaults: `load_config()` (settings.ini)
@@ -302,10 +306,9 @@ def fit(panel: Panel,                 # the data (see `load_panel`)
         warnings.warn(msg); notes.append(msg)
     val_mask = None
     if val:
-        weeks = torch.linspace(MIN_TRAIN_WEEKS // 2, n_train - 2, val).round().long().unique()
+        weeks = validation_weeks(n_train, val)
         val_mask = torch.zeros_like(fit_mask); val_mask[:, weeks] = fit_mask[:, weeks]
-    m = fit_mask
-    init_level = (t['kpi'] * m).sum(1) / m.sum(1).clamp_min(1) - cfg.model.coef_init * 0.5
+    init_level = (t['kpi'] * fit_mask).sum(1) / fit_mask.sum(1).clamp_min(1) - cfg.model.coef_init * 0.5
     priors = _priors(panel, scaler, n_train, cfg.model)
     info = dict(val_weeks=val, phases=[], notes=notes)
     model = None
