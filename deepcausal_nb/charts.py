@@ -22,7 +22,7 @@ from .train import FittedMMM
 from .transforms import adstock_kernel
 from .metrics import metrics_table
 from .dag import plot_dag, plot_adjacency
-from .decompose import contributions_frame, predictions_frame, channel_table
+from .decompose import contributions_frame, predictions_frame, channel_table, _point
 from .response import ResponseCurveFit, response_curves, roi_table
 from .optimize import BudgetPlan, plan_budget, budget_scenarios
 
@@ -86,8 +86,10 @@ def _weekly(pred: pd.DataFrame) -> pd.DataFrame:
     "Per week, summed over regions: actual (nan when no region has one), predicted, residual and the week's split; sorted by time."
     df = pred.assign(_t=_time_values(pred['time']).to_numpy(), _res=pred['actual'] - pred['predicted'])
     g = df.groupby('_t', sort=True)
-    return pd.DataFrame(dict(actual=g['actual'].sum(min_count=1), predicted=g['predicted'].sum(),
-                             residual=g['_res'].sum(min_count=1), split=g['split'].first().astype(str)))
+    out = pd.DataFrame(dict(actual=g['actual'].sum(min_count=1), predicted=g['predicted'].sum(),
+                            residual=g['_res'].sum(min_count=1), split=g['split'].first().astype(str)))
+    if 'predicted_lo' in df: out['lo'], out['hi'] = g['predicted_lo'].sum(), g['predicted_hi'].sum()   # summed bounds: conservative for a sum
+    return out
 
 def _spans(index, splits) -> list:
     "[split, first week, last week] of each run of consecutive weeks in the same split."
@@ -123,7 +125,12 @@ def plot_fit(pred: pd.DataFrame,         # `predictions_frame`: region, time, ac
     w = _weekly(pred)
     n_regions = pred['region'].nunique()
     where = f'region {region}' if region is not None else ('all regions' if n_regions == 1 else f'sum of {n_regions} regions')
-    fig = go.Figure([go.Scatter(x=w.index, y=w['actual'], name='actual', mode='lines+markers', marker=dict(size=4),
+    band = []
+    if 'lo' in w:   # where the KPI should fall (`prediction_interval`): the ensemble's spread and the noise left in training
+        band = [go.Scatter(x=w.index, y=w['hi'], mode='lines', line=dict(width=0), showlegend=False, hoverinfo='skip'),
+                go.Scatter(x=w.index, y=w['lo'], mode='lines', line=dict(width=0), fill='tonexty', fillcolor=_rgba(MODEL_COLOR, 0.18),
+                           name='prediction interval', hovertemplate='interval: %{y:,.0f} to ' + '%{customdata:,.0f}<extra></extra>', customdata=w['hi'])]
+    fig = go.Figure(band + [go.Scatter(x=w.index, y=w['actual'], name='actual', mode='lines+markers', marker=dict(size=4),
                                 line=dict(color=ACTUAL_COLOR, width=1.5), hovertemplate='actual: %{y:,.0f}<extra></extra>'),
                      go.Scatter(x=w.index, y=w['predicted'], name='predicted', mode='lines', line=dict(color=MODEL_COLOR, width=2),
                                 hovertemplate='predicted: %{y:,.0f}<extra></extra>')])
@@ -131,6 +138,7 @@ def plot_fit(pred: pd.DataFrame,         # `predictions_frame`: region, time, ac
     sub = None
     ho = w[(w['split'] == 'holdout') & w['actual'].notna()]
     if len(ho): sub = f"holdout weeks: the weekly total is off by {100 * ho['residual'].abs().sum() / ho['actual'].abs().sum():.1f}% on average (WAPE)"
+    if band and n_regions > 1 and region is None: sub = (sub + '; ' if sub else '') + "band: the regions' prediction intervals summed (wider than the sum's own)"
     return _layout(fig, title or f'Actual vs predicted KPI ({where})', sub, hovermode='x unified',
                    xaxis_title='week', yaxis_title='KPI per week (KPI units)')
 
@@ -259,11 +267,17 @@ def plot_shares(channels_table: pd.DataFrame, title: str|None = None) -> go.Figu
     fig = go.Figure()
     for _, r in t.sort_values('share', kind='stable').iterrows():   # plotly draws the first category at the bottom
         roi = f"<br>ROI {r['roi']:.3g} KPI per unit of spend" if 'roi' in t and pd.notna(r['roi']) else ''
+        err, ci = {}, ''
+        if 'share_lo' in t:   # the ensemble's interval
+            err = dict(error_x=dict(type='data', symmetric=False, array=[100 * (r['share_hi'] - r['share'])], arrayminus=[100 * (r['share'] - r['share_lo'])],
+                                    color='#555555', thickness=1.2, width=4))
+            ci = f" (interval {100 * r['share_lo']:.2f}% to {100 * r['share_hi']:.2f}%)"
         fig.add_trace(go.Bar(y=[r['channel']], x=[100 * r['share']], orientation='h', name=str(r['channel']), legendgroup=str(r['channel']),
-                             marker_color=colors[str(r['channel'])], text=[f"{100 * r['share']:.1f}%"], textposition='outside',
-                             hovertemplate=f"{r['channel']}: " + '%{x:.2f}% of the KPI' + f"<br>contribution {r['contribution']:,.0f}{roi}<extra></extra>"))
+                             marker_color=colors[str(r['channel'])], text=[f"{100 * r['share']:.1f}%"], textposition='outside', **err,
+                             hovertemplate=f"{r['channel']}: " + '%{x:.2f}% of the KPI' + f"{ci}<br>contribution {r['contribution']:,.0f}{roi}<extra></extra>"))
     media = 100 * t['share'].sum()
-    return _layout(fig, title or 'Share of the KPI driven by each channel', f'all channels together: {media:.1f}% of the KPI',
+    sub = f'all channels together: {media:.1f}% of the KPI' + ('; whiskers: the ensemble interval' if 'share_lo' in t else '')
+    return _layout(fig, title or 'Share of the KPI driven by each channel', sub,
                    showlegend=False, xaxis_title='share of total KPI (%)', yaxis_title=None, height=max(300, 60 * len(t) + 160))
 
 # %% ../nbs/12_charts.ipynb #72805cd0
@@ -282,7 +296,12 @@ def plot_roi(roi: pd.DataFrame, title: str|None = None) -> go.Figure:
         bad = ~np.isfinite(v)
         gaps[key] = [n for n, b in zip(names, bad) if b]
         unit = t['unit'].tolist() if 'unit' in t else ['money'] * len(t)
-        fig.add_trace(go.Bar(y=names, x=np.where(bad, 0., v), orientation='h', name=key, showlegend=False,
+        err = {}
+        if f'{key}_lo' in t:   # the ensemble's interval
+            lo, hi = (pd.to_numeric(t[f'{key}_{e}'], errors='coerce').to_numpy(float) for e in ('lo', 'hi'))
+            err = dict(error_x=dict(type='data', symmetric=False, array=np.where(bad, 0., np.nan_to_num(hi - v)), arrayminus=np.where(bad, 0., np.nan_to_num(v - lo)),
+                                    color='#555555', thickness=1.2, width=4))
+        fig.add_trace(go.Bar(y=names, x=np.where(bad, 0., v), orientation='h', name=key, showlegend=False, **err,
                              marker=dict(color=[MISSING_COLOR if b else colors[n] for n, b in zip(names, bad)], line=dict(color='#999999', width=np.where(bad, 1, 0))),
                              text=['n/a' if b else f'{x:.3g}' for x, b in zip(v, bad)], textposition='outside',
                              customdata=unit, hovertemplate='%{y}: %{text} KPI per %{customdata}<extra></extra>'), 1, col)
@@ -299,6 +318,7 @@ def _finite_curve(c: ResponseCurveFit) -> bool: return bool(np.isfinite([c.r_max
 def plot_response_curves(curves: list[ResponseCurveFit],  # `response_curves(fitted, panel)`
                          cols: int = 3,                    # subplots per row
                          title: str|None = None,
+                         level: float = 0.9,               # the shaded interval (an ensemble's members)
                         ) -> go.Figure:
     "One panel per channel: model points, fitted Hill curve, half-saturation point and current spend; flat channels flagged."
     if not curves: return _empty(title or 'Response curves', 'no channels')
@@ -309,6 +329,11 @@ def plot_response_curves(curves: list[ResponseCurveFit],  # `response_curves(fit
         r, k, col = i // cols + 1, i % cols + 1, colors[c.channel]
         meta = lambda role: dict(channel=c.channel, role=role)
         unit = 'money' if c.unit == 'money' else 'media units'
+        if c.member_response is not None:   # the ensemble's interval of the model's response at each grid point
+            lo, hi = c.interval(level)
+            fig.add_trace(go.Scatter(x=np.r_[c.spend, c.spend[::-1]], y=np.r_[hi, lo[::-1]], fill='toself', mode='lines', line=dict(width=0),
+                                     fillcolor=_rgba(col, 0.15), name=f'{c.channel} interval', legendgroup=c.channel, meta=meta('interval'),
+                                     showlegend=False, hoverinfo='skip'), r, k)
         fig.add_trace(go.Scatter(x=c.spend, y=c.response, mode='markers', name=c.channel, legendgroup=c.channel, meta=meta('points'),
                                  marker=dict(color=col, size=7), hovertemplate=f'{c.channel}<br>spend ' + '%{x:,.0f}' + f' ({unit})'
                                  + '<br>extra KPI %{y:,.0f} (model)<extra></extra>'), r, k)
@@ -392,8 +417,8 @@ def plot_graph(edges,             # `fitted.edges()`: source, target, weight
     return plot_dag(edges, list(channels), colors=channel_colors(channels), title=title)
 
 def plot_dag_heatmap(fitted: FittedMMM, title: str = 'Channel → channel weights (row drives column)') -> go.Figure:
-    "The full learned weight matrix W [channels, channels] of the model's DAG as a heatmap (`dag.plot_adjacency`)."
-    return plot_adjacency(fitted.model.dag.W(), fitted.channels, title=title)
+    "The full learned weight matrix W [channels, channels] of the model's DAG (an ensemble: its members' mean) as a heatmap (`dag.plot_adjacency`)."
+    return plot_adjacency(fitted.model.dag.W().detach().mean(0), fitted.channels, title=title)
 
 # %% ../nbs/12_charts.ipynb #f1748c3c
 def plot_region_heatmap(contrib: pd.DataFrame, channels,
@@ -516,24 +541,27 @@ def all_charts(fitted: FittedMMM, panel: Panel,
                plan: BudgetPlan|None = None,                # `plan_budget`; computed (current total, no bounds) when None
                scenarios: pd.DataFrame|None = None,         # `budget_scenarios`; computed when None
                budget: bool = True,                         # False: leave the budget charts out (e.g. no plan is possible)
-               comp: dict|None = None, evaluation: dict|None = None, roi: pd.DataFrame|None = None,  # reused when given
+               comp: dict|None = None, evaluation: dict|None = None, roi: pd.DataFrame|None = None,  # reused when given (comp: with members)
+               table: pd.DataFrame|None = None,             # `channel_table`, reused when given
               ) -> dict:
     "Every report chart {name: Figure}, in report order, from one pass of the model over `panel`."
     weeks = fitted.config.report.planning_weeks
     set_channel_order(panel.channels)
-    comp = comp or fitted.components(panel)
+    comp = comp if comp is not None else fitted.components(panel, members=True)
     pred = predictions_frame(fitted, panel, comp)
     contrib = contributions_frame(fitted, panel, comp)
+    point = _point(comp)
     channels = list(panel.channels)
     curves = curves if curves is not None else response_curves(fitted, panel, weeks=weeks)
     evaluation = evaluation or fitted.evaluate(panel)
     roi = roi if roi is not None else roi_table(fitted, panel, curves, comp=comp)
+    table = table if table is not None else channel_table(fitted, panel, comp, curves)
     charts = dict(fit=plot_fit(pred), quality=plot_quality(evaluation), holdout_scatter=plot_holdout_scatter(pred),
                   residuals=plot_residuals(pred), decomposition=plot_decomposition(contrib, channels),
-                  waterfall=plot_waterfall(contrib, channels), shares=plot_shares(channel_table(fitted, panel, comp)),
+                  waterfall=plot_waterfall(contrib, channels), shares=plot_shares(table),
                   region_heatmap=plot_region_heatmap(contrib, channels), roi=plot_roi(roi),
-                  response_curves=plot_response_curves(curves), adstock=plot_adstock(fitted.parameters_table(), max_lag=min(fitted.config.model.max_lag, panel.n_weeks)),
-                  coefficients=plot_coefficients(comp['coefficients'], panel.times, channels),
+                  response_curves=plot_response_curves(curves, level=fitted.config.report.interval), adstock=plot_adstock(fitted.parameters_table(), max_lag=min(fitted.config.model.max_lag, panel.n_weeks)),
+                  coefficients=plot_coefficients(point['coefficients'], panel.times, channels),
                   graph=plot_graph(fitted.edges(), channels), adjacency=plot_dag_heatmap(fitted))
     if budget:
         try:

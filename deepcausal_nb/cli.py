@@ -134,13 +134,14 @@ def cmd_optimize(args) -> int:
     plan = plan_budget(fitted, panel, budget=args.budget, bounds=args.bounds or None, fixed=args.fix or None,
                        total='<=' if args.at_most else '=', weeks=args.weeks or cfg.report.planning_weeks)
     out.parent.mkdir(parents=True, exist_ok=True)
-    plan.table[['channel', 'current', 'optimal', 'lower', 'upper', 'marginal_roi']].to_csv(out, index=False)
+    plan.table[['channel', 'current', 'optimal', 'lower', 'upper', 'marginal_roi', 'lift', 'lift_lo', 'lift_hi']].to_csv(out, index=False)
+    with open(out, 'a') as f: f.write(plan.lift_line() + '\n')   # the plan's verdict as the file's last line (read the table with skipfooter=1)
     t = plan.table
     print(f"planning window: last {plan.weeks} weeks; amounts in {plan.unit}; budget {plan.budget:,.0f} (current {plan.current_total:,.0f})")
     for r in t.itertuples(): print(f"  {r.channel:40s} {r.current:>14,.0f} -> {r.optimal:>14,.0f}   marginal ROI {r.marginal_roi:.4g}")
     print(f"allocation written to {out}")
     print(f"predicted KPI at the current allocation: {plan.current_kpi:,.0f}")
-    print(f"expected lift: {plan.lift:+,.0f} ({plan.lift_pct:+.2f}%)")
+    print(plan.lift_line())
     return 0
 
 # %% ../nbs/90_cli.ipynb #027b5e7a
@@ -254,7 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument('--weeks', type=int, help='planning window in weeks (default: report.planning_weeks)')
     sp.add_argument('--at-most', action='store_true', help='spend at most the budget instead of exactly')
     sp.add_argument('--data', help='data file (default: the one recorded by `fit`)')
-    sp.add_argument('--out', help='allocation CSV to write (default RUN_DIR/allocation.csv)')
+    sp.add_argument('--out', help='allocation CSV to write (default RUN_DIR/allocation.csv); its last line is the verdict: expected lift [interval], P(better than current)')
     sp.add_argument('--force', action='store_true', help='overwrite an existing --out')
     common(sp); sp.set_defaults(func=cmd_optimize)
     sp = sub.add_parser('forecast', help='predict and decompose a plan (inputs for the weeks after the data)')

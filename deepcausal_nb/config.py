@@ -69,6 +69,11 @@ class TrainConfig:
     epochs: int = 600                # full-batch optimisation steps (at most, with early stopping)
     learning_rate: float = 0.05      # AdamW peak learning rate (warm-up, then cosine decay)
     seed: int = 42                   # seeds torch and numpy; same data + seed gives the same numbers
+    members: int = 8                 # ensemble members fitted together; their spread gives the intervals (1: a single fit)
+    resample_weeks: int = 4          # members after the first weigh each region's blocks of this many weeks by a Bayesian bootstrap
+    member_epochs: int = 100         # members after the first start at its fit and refit their resample for this many epochs (0: all from scratch)
+    member_lr: float = 0.3           # their learning rate's peak, as a fraction of learning_rate
+    prior_draws: bool = True         # members after the first also centre each prior at a draw from it (a randomised MAP)
     huber_delta: float = 0.1         # Huber loss delta, in units of the scaled KPI (1 = a region's mean)
     l1_weight: float = 0.0           # L1 penalty on media coefficients (sparsity)
     l2_weight: float = 0.0           # L2 penalty on all weights besides AdamW's decay
@@ -91,6 +96,7 @@ class ReportConfig:
     planning_weeks: int = 13         # planning horizon of the budget optimiser (the last N weeks' pattern)
     bound_low: float = 0.5           # the report's plans keep each channel at >= this multiple of its current spend
     bound_high: float = 2.0          # ... and <= this multiple: no plan trusts a curve far outside what was observed
+    interval: float = 0.9            # probability of every reported interval (from the ensemble's spread)
 
 @dataclass
 class MMMConfig:

@@ -50,9 +50,9 @@ def edge_mask(channels: list[str], mode: str='upper', order: list[str]|None=None
     return (pos[:, None] < pos[None, :]).float()
 
 # %% ../nbs/05_dag.ipynb #de99ff77
-def notears_h(W: Tensor) -> Tensor:  # weights [C, C]
+def notears_h(W: Tensor) -> Tensor:  # weights [C, C], or a stack [members, C, C]
     "NOTEARS acyclicity tr(exp(W∘W)) − C: zero iff the graph of W has no directed cycle, positive otherwise."
-    return torch.trace(torch.linalg.matrix_exp(W * W)) - W.shape[0]
+    return torch.linalg.matrix_exp(W * W).diagonal(dim1=-2, dim2=-1).sum(-1) - W.shape[-1]
 
 # %% ../nbs/05_dag.ipynb #c06315b4
 EDGE_COLUMNS = ['source', 'target', 'weight']
@@ -99,31 +99,32 @@ def prune_cycles(edges) -> pd.DataFrame:
     return out
 
 # %% ../nbs/05_dag.ipynb #5ea29e6f
-def standardise_signals(z: Tensor,            # signals [regions, weeks, channels]
+def standardise_signals(z: Tensor,            # signals [regions, weeks, channels], or [members, regions, weeks, channels]
                         mask: Tensor|None=None,# observed cells [regions, weeks] bool; None = all
                        ) -> tuple[Tensor, Tensor]:  # standardised z (0 outside mask), observed-cell count
     "Each channel to mean 0, sd 1 over the observed cells, with detached statistics; a constant channel becomes 0."
-    if z.ndim != 3: raise DAGError(f"z must be [regions, weeks, channels], got shape {list(z.shape)}")
-    if mask is None: mask = torch.ones(z.shape[:2], dtype=torch.bool, device=z.device)
-    if tuple(mask.shape) != tuple(z.shape[:2]):
-        raise DAGError(f"mask must be [regions, weeks] = {list(z.shape[:2])}, got {list(mask.shape)}")
+    if z.ndim not in (3, 4): raise DAGError(f"z must be [regions, weeks, channels], got shape {list(z.shape)}")
+    if mask is None: mask = torch.ones(z.shape[-3:-1], dtype=torch.bool, device=z.device)
+    if tuple(mask.shape) != tuple(z.shape[-3:-1]):
+        raise DAGError(f"mask must be [regions, weeks] = {list(z.shape[-3:-1])}, got {list(mask.shape)}")
     m = mask.bool()[..., None]                                               # [R, T, 1]
     n = m.sum()
     if n == 0: raise DAGError("the SEM needs at least one observed region-week; the mask is all False")
     with torch.no_grad():
-        mean = torch.where(m, z, 0.).sum((0, 1)) / n                        # [C]
-        sd = (torch.where(m, z - mean, 0.) ** 2).sum((0, 1)).div(n).sqrt()  # [C]
+        mean = torch.where(m, z, 0.).sum((-3, -2), keepdim=True) / n                        # [(M,) 1, 1, C]
+        sd = (torch.where(m, z - mean, 0.) ** 2).sum((-3, -2), keepdim=True).div(n).sqrt()  # [(M,) 1, 1, C]
         sd = torch.where(sd > 1e-6, sd, torch.ones_like(sd))
     return torch.where(m, (z - mean) / sd, 0.), n
 
 # %% ../nbs/05_dag.ipynb #bde0725a
 class ChannelDAG(torch.nn.Module):
-    "Learned channel→channel weights W [C, C] (W[i, j]: effect of channel i on j), kept acyclic by `mode`."
+    "Learned channel→channel weights W [C, C] (W[i, j]: effect of channel i on j), kept acyclic by `mode`; one W per member of an ensemble."
     def __init__(self, channels: list[str],      # channel names, in column order of z
                  mode: str='upper',              # 'upper' (acyclic by construction), 'notears' (learned order), 'none'
                  order: list[str]|None=None,     # 'upper': upstream channels first (edges run earlier→later); None = column order
                  l1: float=0.01,                 # L1 penalty on |W|: sparsity
                  init_scale: float=0.0,          # sd of the random initial weights (0: start from no edges)
+                 members: int|None=None,         # an ensemble's members: W is [members, C, C] and every loss is per member
                 ):
         super().__init__()
         channels = [str(c) for c in channels]
@@ -136,30 +137,32 @@ class ChannelDAG(torch.nn.Module):
         pos = channel_positions(channels, order)
         self.order = sorted(channels, key=lambda c: pos[channels.index(c)])  # the full causal order used
         self.register_buffer('mask', edge_mask(channels, mode, order))
-        self.raw = torch.nn.Parameter(init_scale * torch.randn(len(channels), len(channels)) * self.mask)
-        self.register_buffer('alpha', torch.tensor(0.))        # NOTEARS Lagrange multiplier
-        self.register_buffer('rho', torch.tensor(1.))          # NOTEARS penalty weight
-        self.register_buffer('h_prev', torch.tensor(math.inf)) # h at the previous dual step
+        lead = () if members is None else (members,)
+        self.raw = torch.nn.Parameter(init_scale * torch.randn(*lead, len(channels), len(channels)) * self.mask)
+        self.register_buffer('alpha', torch.zeros(lead))                # NOTEARS Lagrange multiplier
+        self.register_buffer('rho', torch.ones(lead))                   # NOTEARS penalty weight
+        self.register_buffer('h_prev', torch.full(lead, math.inf))      # h at the previous dual step
 
     def extra_repr(self): return f"channels={self.channels}, mode={self.mode!r}, l1={self.l1}"
 
     def W(self) -> Tensor:
-        "The masked weights [C, C]: zero diagonal, and in 'upper' mode non-zero only from earlier to later in `order`."
+        "The masked weights [(members,) C, C]: zero diagonal, and in 'upper' mode non-zero only from earlier to later in `order`."
         return self.raw * self.mask
 
     def acyclicity(self) -> Tensor:
         "h(W) = tr(exp(W∘W)) − C: 0 iff W is acyclic (always exactly 0 in 'upper' and 'none' modes)."
         return notears_h(self.W())
 
-    def sem_loss(self, z: Tensor,               # adstocked media [regions, weeks, channels], detached from the KPI graph
+    def sem_loss(self, z: Tensor,               # adstocked media [(members,) regions, weeks, channels], detached from the KPI graph
                  mask: Tensor|None=None,        # observed cells [regions, weeks] bool
-                ) -> Tensor:                    # scalar
+                ) -> Tensor:                    # scalar ([members])
         "Mean squared SEM residual of the standardised z over observed cells, + l1·Σ|W|, + (notears) α·h + ρ/2·h²."
-        if z.ndim != 3 or z.shape[-1] != len(self.channels):
+        if z.ndim not in (3, 4) or z.shape[-1] != len(self.channels):
             raise DAGError(f"z must be [regions, weeks, {len(self.channels)}], got shape {list(z.shape)}")
         zs, n = standardise_signals(z, mask)
         W = self.W()
-        loss = ((zs - zs @ W) ** 2).sum() / (n * len(self.channels)) + self.l1 * W.abs().sum()
+        Wz = W if W.ndim == 2 else W[:, None]                   # [M, 1, C, C] against [M, R, T, C]
+        loss = ((zs - zs @ Wz) ** 2).sum((-3, -2, -1)) / (n * len(self.channels)) + self.l1 * W.abs().sum((-2, -1))
         if self.mode == 'notears':
             h = notears_h(W)
             loss = loss + self.alpha * h + self.rho / 2 * h ** 2
@@ -171,17 +174,19 @@ class ChannelDAG(torch.nn.Module):
         if self.mode != 'notears': return
         h = self.acyclicity()
         self.alpha += self.rho * h
-        if h > 0.25 * self.h_prev: self.rho.copy_(torch.clamp(self.rho * 10, max=1e6))
+        self.rho.copy_(torch.where(h > 0.25 * self.h_prev, torch.clamp(self.rho * 10, max=1e6), self.rho))
         self.h_prev.copy_(h)
 
-    def propagate(self, z: Tensor) -> Tensor:  # [regions, weeks, channels] -> same shape
+    def propagate(self, z: Tensor) -> Tensor:  # [(members,) regions, weeks, channels] -> same shape
         "Each channel's signal plus what its parents push into it: z (I + W)."
-        return z + z @ self.W()
+        W = self.W()
+        return z + z @ (W if W.ndim == 2 else W[:, None])
 
     def edges(self, threshold: float=0.05) -> pd.DataFrame:
-        "The reported graph: source, target, weight for |W[i, j]| >= threshold, cycles pruned (always a DAG), strongest first."
+        "The reported graph: source, target, weight for |W[i, j]| >= threshold (an ensemble: its mean W), cycles pruned (always a DAG), strongest first."
         if threshold < 0: raise DAGError(f"threshold must be >= 0, got {threshold}")
-        W = self.W().detach().cpu().numpy()
+        W = self.W().detach()
+        W = (W if W.ndim == 2 else W.mean(0)).cpu().numpy()
         keep = (np.abs(W) >= threshold) & (self.mask.cpu().numpy() > 0)
         rows = [(self.channels[i], self.channels[j], float(W[i, j])) for i, j in zip(*np.nonzero(keep))]
         df = prune_cycles(pd.DataFrame(rows, columns=EDGE_COLUMNS))

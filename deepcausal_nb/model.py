@@ -50,43 +50,94 @@ def trend_basis(n_weeks: int,     # weeks to evaluate (fitted + forecast)
 # %% ../nbs/06_model.ipynb #557c1f6b
 def _inv_softplus(y: float) -> float: return y + math.log(-math.expm1(-y))
 
+def _block_diagonal(w: Tensor) -> Tensor:
+    "Per-member GRU weights [M, 3H, X] as one block-diagonal matrix [3·M·H, M·X] in `nn.GRU`'s layout (gates r, z, n stacked)."
+    M, G, X = w.shape
+    eye = torch.eye(M, dtype=w.dtype, device=w.device)
+    return torch.einsum('mghx,mn->gmhnx', w.view(M, 3, G // 3, X), eye).reshape(G * M, M * X)
+
+def _gate_bias(b: Tensor) -> Tensor:
+    "Per-member GRU biases [M, 3H] in `nn.GRU`'s layout [3·M·H]."
+    M, G = b.shape
+    return b.view(M, 3, G // 3).transpose(0, 1).reshape(-1)
+
 class DeepCausalMMM(nn.Module):
-    "The DeepCausalMMM architecture on scaled panels; `forward` returns every additive component."
-    def __init__(self, n_regions: int, channels: list[str], n_controls: int, cfg: ModelConfig|None = None):
+    "The DeepCausalMMM architecture on scaled panels, `members` models at once; `forward` returns every additive component [members, ...]."
+    def __init__(self, n_regions: int, channels: list[str], n_controls: int, cfg: ModelConfig|None = None,
+                 members: int = 1,             # ensemble members: every parameter has this leading axis
+                 seeds: list[int]|None = None, # one per member, for the random initial weights (default 0, 1, ...)
+                ):
         super().__init__()
         self.cfg = cfg = cfg or ModelConfig()
-        self.channels, C, K = list(channels), len(channels), n_controls
-        self.n_regions, self.n_controls = n_regions, n_controls
-        self.adstock_raw = nn.Parameter(torch.full((C,), math.log(cfg.adstock_init / (cfg.adstock_max - cfg.adstock_init))))
-        self.log_half_saturation = nn.Parameter(torch.zeros(C))
-        self.slope_raw = nn.Parameter(torch.full((C,), _inv_softplus(max(cfg.hill_slope_prior - cfg.hill_slope_min, 0.05))))
-        self.coef_raw = nn.Parameter(torch.full((C,), _inv_softplus(cfg.coef_init / max(C, 1))))
-        self.region_scale = nn.Parameter(torch.zeros(n_regions))        # log media scale of each region, u_r
-        self.dag = ChannelDAG(self.channels, mode=cfg.dag_mode, order=cfg.dag_order)
-        n_in = 2 * C + K + 2 * cfg.n_fourier + 1
-        self.gru = nn.GRU(n_in, cfg.hidden_size, batch_first=True)
+        self.channels, C, K, M = list(channels), len(channels), n_controls, int(members)
+        self.n_regions, self.n_controls, self.members = n_regions, n_controls, M
+        full = lambda n, v: nn.Parameter(torch.full((M, n), float(v)))
+        self.adstock_raw = full(C, math.log(cfg.adstock_init / (cfg.adstock_max - cfg.adstock_init)))
+        self.log_half_saturation = full(C, 0.)
+        self.slope_raw = full(C, _inv_softplus(max(cfg.hill_slope_prior - cfg.hill_slope_min, 0.05)))
+        self.coef_raw = full(C, _inv_softplus(cfg.coef_init / max(C, 1)))
+        self.region_scale = full(n_regions, 0.)                            # log media scale of each region, u_r
+        self.dag = ChannelDAG(self.channels, mode=cfg.dag_mode, order=cfg.dag_order, members=M)
+        n_in, H = 2 * C + K + 2 * cfg.n_fourier + 1, cfg.hidden_size
+        # each member's own GRU, run as one block-diagonal nn.GRU: a single fused recurrence over the weeks for all members
+        self.gru_ih, self.gru_hh = nn.Parameter(torch.empty(M, 3 * H, n_in)), nn.Parameter(torch.empty(M, 3 * H, H))
+        self.gru_bih, self.gru_bhh = nn.Parameter(torch.empty(M, 3 * H)), nn.Parameter(torch.empty(M, 3 * H))
+        self._gru = (nn.GRU(M * n_in, M * H, batch_first=True, device='meta'),)   # the layout only (a tuple: not a submodule)
         self.dropout = nn.Dropout(cfg.dropout)
-        self.coef_head = nn.Linear(cfg.hidden_size, C)
-        nn.init.normal_(self.coef_head.weight, std=0.01); nn.init.zeros_(self.coef_head.bias)
-        self.control_coef = nn.Parameter(torch.zeros(K))
-        self.season_coef = nn.Parameter(torch.zeros(2 * cfg.n_fourier))
-        self.region_base = nn.Parameter(torch.ones(n_regions))           # b_r
-        self.trend_shared = nn.Parameter(torch.empty(0))                 # s_k, sized by `set_fit_weeks`
-        self.trend_region = nn.Parameter(torch.empty(n_regions, 0))      # d_rk
-        self.coef_drift = nn.Parameter(torch.empty(C, 0))                # w_ck: each channel's smooth drift in effectiveness
+        self.head_w, self.head_b = nn.Parameter(torch.empty(M, C, H)), nn.Parameter(torch.zeros(M, C))
+        self.control_coef = full(K, 0.)
+        self.season_coef = full(2 * cfg.n_fourier, 0.)
+        self.region_base = full(n_regions, 1.)                             # b_r
+        self.trend_shared = nn.Parameter(torch.empty(M, 0))                # s_k, sized by `set_fit_weeks`
+        self.trend_region = nn.Parameter(torch.empty(M, n_regions, 0))     # d_rk
+        self.coef_drift = nn.Parameter(torch.empty(M, C, 0))               # w_ck: each channel's smooth drift in effectiveness
         self.register_buffer('basis', torch.empty(0, 0))
-        self.register_buffer('half_saturation_centre', torch.ones(C))    # prior centre of K_c (scaled adstocked media)
-        self.register_buffer('control_reference', torch.zeros(K))        # standardised control value that contributes 0
+        self.register_buffer('half_saturation_centre', torch.ones(C))      # prior centre of K_c (scaled adstocked media)
+        self.register_buffer('control_reference', torch.zeros(K))          # standardised control value that contributes 0
+        # each member's draw of its priors' centres, in prior sds (0: the priors as stated; see `draw_priors`)
+        for name, n in (('half_saturation', C), ('slope', C), ('coef', C), ('region_scale', n_regions)):
+            self.register_buffer(f'draw_{name}', torch.zeros(M, n))
+        self._trend_draws(0)
+        self.reset_random(seeds if seeds is not None else range(M))
+
+    def _trend_draws(self, k: int):
+        M, R, dev = self.members, self.n_regions, self.region_base.device
+        self.register_buffer('draw_trend', torch.zeros(M, max(k - 2, 0), device=dev))
+        self.register_buffer('draw_region_trend', torch.zeros(M, R, max(k - 2, 0), device=dev))
+        self.register_buffer('draw_region_level', torch.zeros(M, R, k, device=dev))
+
+    DRAWS = ('draw_half_saturation', 'draw_slope', 'draw_coef', 'draw_region_scale', 'draw_trend', 'draw_region_trend', 'draw_region_level')
+
+    @torch.no_grad()
+    def draw_priors(self, rngs: list):
+        "Member m's priors are centred at a draw from themselves (`rngs[m]`, a numpy Generator; None: as stated): a randomised MAP."
+        for m, rng in enumerate(rngs):
+            for name in self.DRAWS:
+                b = getattr(self, name)
+                b[m] = 0. if rng is None else torch.tensor(rng.standard_normal(tuple(b.shape[1:])), dtype=b.dtype)
+        return self
+
+    @torch.no_grad()
+    def reset_random(self, seeds):
+        "Draw each member's random initial weights (GRU, coefficient head) from its own seed: member m is the same in any ensemble."
+        b = 1 / math.sqrt(self.cfg.hidden_size)     # nn.GRU's default initialisation
+        for m, s in enumerate(seeds):
+            g = torch.Generator().manual_seed(int(s))
+            for p in (self.gru_ih, self.gru_hh, self.gru_bih, self.gru_bhh):
+                p[m].copy_(torch.rand(p[m].shape, generator=g) * 2 * b - b)
+            self.head_w[m].copy_(torch.randn(self.head_w[m].shape, generator=g) * 0.01)
+        return self
 
     def set_fit_weeks(self, n_weeks: int, n_fit: int, span: int|None = None):
         "Fit the level on the first `n_fit` of `n_weeks` weeks, knots laid over `span` weeks; keeps learned knots when their number is unchanged."
         dev = self.region_base.device
         self.basis = trend_basis(n_weeks, n_fit, self.cfg.trend_knot_weeks, span, self.cfg.forecast_weeks).to(dev)
-        k = self.basis.shape[1]
-        if self.trend_shared.shape[0] != k:
-            self.trend_shared = nn.Parameter(torch.zeros(k, device=dev))
-            self.trend_region = nn.Parameter(torch.zeros(self.n_regions, k, device=dev))
-            self.coef_drift = nn.Parameter(torch.zeros(len(self.channels), k, device=dev))
+        k, M = self.basis.shape[1], self.members
+        if self.trend_shared.shape[1] != k:
+            self.trend_shared = nn.Parameter(torch.zeros(M, k, device=dev))
+            self.trend_region = nn.Parameter(torch.zeros(M, self.n_regions, k, device=dev))
+            self.coef_drift = nn.Parameter(torch.zeros(M, len(self.channels), k, device=dev))
+            self._trend_draws(k)
         self.n_fit = n_fit
         return self
 
@@ -94,9 +145,9 @@ class DeepCausalMMM(nn.Module):
     def set_priors(self, half_saturation_centre: Tensor,   # [C] typical adstocked activity of each channel when it airs
                    control_reference: Tensor,             # [K] standardised value each control's contribution is measured from
                   ):
-        "Centre the half-saturation prior (and start K there); set the controls' reference values."
+        "Centre the half-saturation prior (and start K there, in every member); set the controls' reference values."
         self.half_saturation_centre.copy_(half_saturation_centre)
-        self.log_half_saturation.copy_(half_saturation_centre.log())
+        self.log_half_saturation.copy_(half_saturation_centre.log().expand_as(self.log_half_saturation))
         self.control_reference.copy_(control_reference)
         return self
 
@@ -109,10 +160,10 @@ class DeepCausalMMM(nn.Module):
         return basis[:n_weeks]
 
     def level(self, n_weeks: int) -> Tensor:
-        "Each region's level b_r + Σ_k (s_k + d_rk) φ_k(t): [regions, n_weeks]."
-        return self.region_base[:, None] + (self.trend_shared[None] + self.trend_region) @ self.time_basis(n_weeks).T
+        "Each region's level b_r + Σ_k (s_k + d_rk) φ_k(t): [members, regions, n_weeks]."
+        return self.region_base[..., None] + (self.trend_shared[:, None] + self.trend_region) @ self.time_basis(n_weeks).T
 
-    # the learned marketing parameters, in interpretable units
+    # the learned marketing parameters, in interpretable units: [members, channels]
     @property
     def adstock_decay(self) -> Tensor: return self.cfg.adstock_max * torch.sigmoid(self.adstock_raw)
     @property
@@ -122,59 +173,78 @@ class DeepCausalMMM(nn.Module):
     @property
     def coef(self) -> Tensor: return F.softplus(self.coef_raw)
 
+    def _saturate(self, media: Tensor) -> tuple[Tensor, Tensor]:
+        "Adstocked [M, R, T, C] and saturated media of every member."
+        z = geometric_adstock(media, self.adstock_decay, self.cfg.max_lag)
+        return z, hill(z, self.half_saturation[:, None, None], self.slope[:, None, None])
+
+    def _gru_forward(self, x: Tensor) -> Tensor:   # [M, R, T, n_in] -> [M, R, T, C]
+        M, R, T, n_in = x.shape
+        weights = dict(weight_ih_l0=_block_diagonal(self.gru_ih), weight_hh_l0=_block_diagonal(self.gru_hh),
+                       bias_ih_l0=_gate_bias(self.gru_bih), bias_hh_l0=_gate_bias(self.gru_bhh))
+        y = torch.func.functional_call(self._gru[0], weights, (x.permute(1, 2, 0, 3).reshape(R, T, M * n_in),))[0]
+        return torch.einsum('rtmh,mch->mrtc', self.dropout(y.view(R, T, M, -1)), self.head_w) + self.head_b[:, None, None]
+
     def forward(self, media: Tensor,     # [R, T, C] scaled media
                 controls: Tensor,        # [R, T, K] standardised controls
                 season: Tensor,          # [T, 2F] Fourier features
                 region_index: Tensor|None = None, # [R] which region each row is (for batches of scenarios); default 0..R-1
                 context: Tensor|None = None, # [R, T, C] media the GRU reads (default `media`); scenarios pass the media as they ran
+                gru: Tensor|None = None,     # [M, R, T, C] the GRU's output when already known (scenarios sharing one context)
                ) -> dict:
-        "All additive components in scaled units, plus the intermediate signals."
+        "All additive components in scaled units, [members, R, T(, ·)], plus the intermediate signals."
         R, T, C = media.shape
-        z = geometric_adstock(media, self.adstock_decay, self.cfg.max_lag)        # [R, T, C]
-        h = hill(z, self.half_saturation, self.slope)                             # [R, T, C]
+        M = self.members
+        z, h = self._saturate(media)                                                 # [M, R, T, C]
         # the GRU also reads where in the fitted period a week lies (held at 1 after it), so effectiveness can drift
         pos = (torch.arange(T, device=media.device, dtype=media.dtype) / max(self.n_fit - 1, 1)).clamp(max=1.)
         # a what-if changes the media, not how receptive the market was that week: with `context` the GRU reads the
         # media as they ran, so a scenario's response is the Hill curve times the effectiveness learned for that week
-        hc = h if context is None else hill(geometric_adstock(context, self.adstock_decay, self.cfg.max_lag), self.half_saturation, self.slope)
-        gru_in = torch.cat([hc, self.dag.propagate(hc.detach()) - hc.detach(), controls, season[None].expand(R, T, -1),
-                            pos[None, :, None].expand(R, T, 1)], -1)
-        g = self.coef_head(self.dropout(self.gru(gru_in)[0]))                     # [R, T, C]
-        drift = self.time_basis(T) @ self.coef_drift.T                              # [T, C] smooth, shared by regions
-        modulation = self.cfg.coef_log_range * torch.tanh(g + drift[None])          # log-multiplier of the coefficient
-        scale = self.region_scale if region_index is None else self.region_scale[region_index]
-        coef = self.coef * torch.exp(modulation + scale[:, None, None])           # [R, T, C] > 0
+        if gru is None:
+            hc = h if context is None else self._saturate(context)[1]
+            hd = hc.detach()
+            gru_in = torch.cat([hc, self.dag.propagate(hd) - hd, controls[None].expand(M, R, T, -1),
+                                season[None, None].expand(M, R, T, -1), pos[None, None, :, None].expand(M, R, T, 1)], -1)
+            g = self._gru_forward(gru_in)                                            # [M, R, T, C]
+        else: g = gru
+        drift = self.time_basis(T) @ self.coef_drift.transpose(1, 2)                 # [M, T, C] smooth, shared by regions
+        modulation = self.cfg.coef_log_range * torch.tanh(g + drift[:, None])        # log-multiplier of the coefficient
+        scale = self.region_scale if region_index is None else self.region_scale[:, region_index]   # [M, R]
+        coef = self.coef[:, None, None] * torch.exp(modulation + scale[..., None, None])            # [M, R, T, C] > 0
         channels = coef * h
-        level = self.level(T)                                                     # [R, T]
-        if region_index is not None: level = level[region_index]
-        mean_level = level[:, :self.n_fit].mean(1, keepdim=True)                 # [R, 1]
-        ctrl = (controls - self.control_reference) * self.control_coef            # [R, T, K], 0 at each control's reference
-        baseline = (mean_level + (self.control_reference * self.control_coef).sum()).expand(R, T)
-        seasonality = (season @ self.season_coef)[None].expand(R, T)
-        pred = level + seasonality + controls @ self.control_coef + channels.sum(-1)
+        level = self.level(T)                                                        # [M, R, T]
+        if region_index is not None: level = level[:, region_index]
+        mean_level = level[..., :self.n_fit].mean(-1, keepdim=True)                 # [M, R, 1]
+        gamma = self.control_coef[:, None, None]                                     # [M, 1, 1, K]
+        ctrl = (controls - self.control_reference) * gamma                           # [M, R, T, K], 0 at each control's reference
+        baseline = (mean_level + (self.control_reference * self.control_coef).sum(-1)[:, None, None]).expand(M, R, T)
+        seasonality = (self.season_coef @ season.T)[:, None].expand(M, R, T)
+        pred = level + seasonality + (controls * gamma).sum(-1) + channels.sum(-1)
         return dict(prediction=pred, baseline=baseline, trend=level - mean_level, seasonality=seasonality,
                     controls=ctrl, channels=channels, coefficients=coef, modulation=modulation, gru=g,
                     adstocked=z, saturated=h)
 
     def penalties(self, out: dict, mask: Tensor) -> dict:
-        "Negative log-priors (see the table above), each summed over its parameters; the DAG's structural loss."
+        "Negative log-priors (see the table above) of each member [M], each summed over its parameters; the DAG's structural loss."
         cfg, n = self.cfg, self.n_fit
+        sq = lambda x: (x ** 2).flatten(1).sum(1)                                 # Σ x² per member
         fm = mask[:, :n]
-        m, g = out['modulation'][:, :n], out['gru'][:, :n]                       # [R, n, C]
-        both = fm[:, 1:] & fm[:, :-1]                                           # consecutive fitted weeks
+        m, g = out['modulation'][:, :, :n], out['gru'][:, :, :n]                 # [M, R, n, C]
+        both = (fm[:, 1:] & fm[:, :-1])[..., None]                              # consecutive fitted weeks
         # the mean log-multiplier of each channel is pinned at 0 (β_c stays the mean coefficient). The shared drift has a
         # prior per knot (a few numbers per channel: the data decide them once the panel is long enough); the GRU's
         # region-week part has a prior in every cell, so it moves only where the data pay for it, and on every
         # week-to-week step, so it cannot reshape the response curve week by week
-        mean = torch.where(fm[..., None], m, 0.).sum((0, 1)) / fm.sum().clamp_min(1)
-        modulation = 0.5 * ((mean / 0.01) ** 2).sum() \
-                   + 0.5 * (torch.where(fm[..., None], g, 0.) ** 2).sum() / cfg.modulation_sd ** 2 \
-                   + 0.5 * (torch.where(both[..., None], g.diff(dim=1), 0.) ** 2).sum() / cfg.modulation_step_sd ** 2 \
-                   + 0.5 * ((self.coef_drift / cfg.modulation_sd) ** 2).sum() + 0.5 * ((self.coef_drift.diff(dim=1) / cfg.drift_knot_sd) ** 2).sum()
-        trend = 0.5 * ((self.trend_shared.diff(n=2) / cfg.trend_sd) ** 2).sum() + 0.5 * (
-            ((self.trend_region.diff(n=2, dim=1) / cfg.region_trend_sd) ** 2).sum() + ((self.trend_region / cfg.region_level_sd) ** 2).sum())
-        media = 0.5 * (((self.log_half_saturation - self.half_saturation_centre.log()) / cfg.half_saturation_sd) ** 2).sum() \
-              + 0.5 * (((self.slope.log() - math.log(cfg.hill_slope_prior)) / cfg.hill_slope_sd) ** 2).sum() \
-              + 0.5 * ((self.region_scale / cfg.region_scale_sd) ** 2).sum() + 0.5 * ((self.coef / cfg.coef_sd) ** 2).sum()
+        mean = torch.where(fm[..., None], m, 0.).sum((1, 2)) / fm.sum().clamp_min(1)   # [M, C]
+        modulation = 0.5 * sq(mean / 0.01) + 0.5 * sq(torch.where(fm[..., None], g, 0.)) / cfg.modulation_sd ** 2 \
+                   + 0.5 * sq(torch.where(both, g.diff(dim=2), 0.)) / cfg.modulation_step_sd ** 2 \
+                   + 0.5 * sq(self.coef_drift / cfg.modulation_sd) + 0.5 * sq(self.coef_drift.diff(dim=2) / cfg.drift_knot_sd)
+        # each Gaussian prior as (x - centre)/sd - draw: a member with draws has its prior centred at centre + sd·draw
+        trend = 0.5 * sq(self.trend_shared.diff(n=2, dim=1) / cfg.trend_sd - self.draw_trend) + 0.5 * (
+            sq(self.trend_region.diff(n=2, dim=2) / cfg.region_trend_sd - self.draw_region_trend)
+            + sq(self.trend_region / cfg.region_level_sd - self.draw_region_level))
+        media = 0.5 * sq((self.log_half_saturation - self.half_saturation_centre.log()) / cfg.half_saturation_sd - self.draw_half_saturation) \
+              + 0.5 * sq((self.slope.log() - math.log(cfg.hill_slope_prior)) / cfg.hill_slope_sd - self.draw_slope) \
+              + 0.5 * sq(self.region_scale / cfg.region_scale_sd - self.draw_region_scale) + 0.5 * sq(self.coef / cfg.coef_sd - self.draw_coef)
         return dict(trend=trend, modulation=modulation, media=media,
-                    dag=cfg.dag_weight * self.dag.sem_loss(out['adstocked'][:, :n].detach(), fm))
+                    dag=cfg.dag_weight * self.dag.sem_loss(out['adstocked'][:, :, :n].detach(), fm))

@@ -9,11 +9,12 @@ __all__ = ['OptimizeError', 'curve_response', 'curve_marginal', 'resolve_channel
 
 # %% ../nbs/11_optimize.ipynb #9ff2295e
 from dataclasses import dataclass, replace
+from statistics import NormalDist
 import numpy as np, pandas as pd
 from scipy.optimize import minimize
 from .config import DeepCausalError, ReportConfig
 from .data import Panel, channel_stem
-from .train import FittedMMM
+from .train import FittedMMM, ensemble_interval
 from .response import ResponseCurveFit, response_curves, scenario_kpi, planning_window, window_spend
 
 # %% ../nbs/11_optimize.ipynb #71525dca
@@ -202,6 +203,10 @@ class BudgetPlan:
     expected_kpi: float = np.nan  # model-predicted KPI, optimal allocation
     weeks: int|None = None        # planning window (weeks) the model check used
     held: tuple = ()              # channels outside the budget (no spend, no cost per unit), held at their current level
+    lift_lo: float = np.nan       # the model-checked lift's interval (ensemble members) at `interval`
+    lift_hi: float = np.nan
+    p_better: float = np.nan      # probability that the plan beats the current allocation (normal approximation over members)
+    interval: float = np.nan      # level of lift_lo..lift_hi
 
     @property
     def current_total(self) -> float: return float(self.table.current.sum())
@@ -216,12 +221,18 @@ class BudgetPlan:
     @property
     def lift_pct(self) -> float: return 100 * self.lift / self.current_kpi
 
+    def lift_line(self) -> str:
+        "`expected lift: +1,234 (+1.23%) [lo, hi], P(better than current) = p` (the interval at `interval`): the one line a plan comes down to."
+        return (f"expected lift: {self.lift:+,.0f} ({self.lift_pct:+.2f}%) [{self.lift_lo:+,.0f}, {self.lift_hi:+,.0f}], "
+                f"P(better than current) = {self.p_better:.2f}")
+
     def summary(self) -> dict:
         "The headline numbers as a JSON-ready dict."
         f = lambda v: None if v is None or not np.isfinite(v) else float(v)
         return dict(unit=self.unit, total=self.total, budget=f(self.budget), current_total=f(self.current_total),
                     optimal_total=f(self.spend), current_kpi=f(self.current_kpi), expected_kpi=f(self.expected_kpi),
-                    lift=f(self.lift), lift_pct=f(self.lift_pct), curve_lift=f(self.curve_lift), weeks=self.weeks,
+                    lift=f(self.lift), lift_pct=f(self.lift_pct), lift_lo=f(self.lift_lo), lift_hi=f(self.lift_hi), p_better=f(self.p_better),
+                    interval=f(self.interval), curve_lift=f(self.curve_lift), weeks=self.weeks,
                     allocation={r.channel: f(r.optimal) for r in self.table.itertuples()})
 
 # %% ../nbs/11_optimize.ipynb #a32f45ba
@@ -239,6 +250,7 @@ def optimize_allocation(curves: list[ResponseCurveFit],
                         total: str = '=',            # '=' spend the whole budget, '<=' spend at most the budget
                         spend_columns: dict|None = None,  # media column -> spend column, for naming channels
                         grid_steps: int = 400,       # budget slices of the global (dynamic programming) stage
+                        interval: float = 0.9,       # level of each channel's lift_lo..lift_hi (ensemble members' curves)
                        ) -> BudgetPlan:
     "The spend per channel maximising the sum of the response curves under the budget and bounds."
     if total not in ('=', '<='): raise OptimizeError(f"total must be '=' or '<=', got {total!r}")
@@ -265,6 +277,16 @@ def optimize_allocation(curves: list[ResponseCurveFit],
         current_response=resp(current), optimal_response=resp(optimal),
         current_marginal_roi=marg(current), marginal_roi=marg(optimal), at_bound=at,
         extrapolated=optimal > grid_max * (1 + 1e-9)))   # beyond the spends the model was asked about
+    # each channel's own lift (its curve at the optimum minus at the current spend), with the members' interval
+    M = max((len(c.member_hill) for c in curves if c.member_hill is not None), default=1)
+    table['lift'] = table.optimal_response - table.current_response
+    if M > 1:
+        each = np.stack([c.members_predict(o) - c.members_predict(s) if _has_curve(c) and c.member_hill is not None else np.zeros(M)
+                         for c, o, s in zip(curves, optimal, current)], -1)                        # [M, C]
+        _, lo, hi = ensemble_interval(np.nan_to_num(each), interval)
+        half = (hi - lo) / 2
+        table['lift_lo'], table['lift_hi'] = table.lift - half, table.lift + half
+    else: table['lift_lo'] = table['lift_hi'] = table.lift
     return BudgetPlan(table, float(budget), total, unit, float(table.current_response.sum()), float(table.optimal_response.sum()))
 
 # %% ../nbs/11_optimize.ipynb #802fdcf0
@@ -338,16 +360,24 @@ def budget_for_target(curves: list[ResponseCurveFit],
 # %% ../nbs/11_optimize.ipynb #5fb3a830
 def check_plan(plan: BudgetPlan, fitted: FittedMMM, panel: Panel,
                weeks: int|None = None,        # planning window; default the report's planning_weeks
+               interval: float|None = None,   # level of the lift's interval; default `report.interval`
               ) -> BudgetPlan:
-    "The plan with the model-predicted KPI for the current and the optimal allocation (`current_kpi`, `expected_kpi`)."
+    "The plan with the model-predicted KPI for the current and the optimal allocation (`current_kpi`, `expected_kpi`: the ensemble's mean), the lift's interval and P(better)."
     weeks = ReportConfig().planning_weeks if weeks is None else int(weeks)
+    level = interval or fitted.config.report.interval
     t = plan.table.set_index('channel')
     missing = [c for c in panel.channels if c not in t.index and c not in plan.held]
     if missing: raise OptimizeError(f"the plan has no row for channel(s) {', '.join(missing)}")
     cur, opt = t.current.reindex(panel.channels).to_numpy(), t.optimal.reindex(panel.channels).to_numpy()
     mult = np.where(cur > 0, opt / np.where(cur > 0, cur, 1.), 1.)      # held channels (NaN rows) stay at 1
-    current_kpi, expected_kpi = scenario_kpi(fitted, panel, np.vstack([np.ones_like(mult), mult]), planning_window(panel, weeks))
-    return replace(plan, current_kpi=float(current_kpi), expected_kpi=float(expected_kpi), weeks=weeks)
+    each = scenario_kpi(fitted, panel, np.vstack([np.ones_like(mult), mult]), planning_window(panel, weeks), members=True)   # [M, 2]
+    current_kpi, expected_kpi = each.mean(0)
+    lift = each[:, 1] - each[:, 0]
+    _, lo, hi = ensemble_interval(lift, level)
+    sd = lift.std(ddof=1) if len(lift) > 1 else 0.
+    p = NormalDist().cdf(lift.mean() / sd) if sd > 0 else float(lift.mean() > 0)
+    return replace(plan, current_kpi=float(current_kpi), expected_kpi=float(expected_kpi), weeks=weeks,
+                   lift_lo=float(lo), lift_hi=float(hi), p_better=float(p), interval=float(level))
 
 def budget_curves(curves: list[ResponseCurveFit]) -> tuple[list[ResponseCurveFit], list[str]]:
     "The curves that can share one money budget, and the channels left out: with spend on some channels, those in media units stay out."

@@ -61,7 +61,7 @@ def analyse(fitted: FittedMMM, panel: Panel,
     "Decomposition, metrics, response curves, ROI, the recommended plan and the budget scenario grid (and charts)."
     cfg = config or fitted.config
     rc = cfg.report
-    comp = fitted.components(panel)
+    comp = fitted.components(panel, members=True)
     curves = response_curves(fitted, panel, weeks=rc.planning_weeks, cost_per_unit=cost_per_unit)
     plan = scenarios = None; note = ''
     try:
@@ -72,12 +72,12 @@ def analyse(fitted: FittedMMM, panel: Panel,
                                      bounds=bounds, spend_columns=dict(zip(panel.columns.media, panel.columns.spend)))
     except OptimizeError as e: note = str(e)
     data = ReportData(fitted, panel, cfg, predictions_frame(fitted, panel, comp), contributions_frame(fitted, panel, comp),
-                      channel_table(fitted, panel, comp), fitted.evaluate(panel), curves,
+                      channel_table(fitted, panel, comp, curves), fitted.evaluate(panel), curves,
                       roi_table(fitted, panel, curves, cost_per_unit=cost_per_unit, weeks=rc.planning_weeks, comp=comp),
                       plan, scenarios, note, title=rc.title, source=str(source))
     if charts:   # the charts draw these same tables: the bounded plan (or none), ROI with the cost per unit
         data.figures = all_charts(fitted, panel, curves=curves, plan=plan, scenarios=scenarios, budget=plan is not None,
-                                  comp=comp, evaluation=data.evaluation, roi=data.roi)
+                                  comp=comp, evaluation=data.evaluation, roi=data.roi, table=data.channels)
     return data
 
 # %% ../nbs/13_report.ipynb #01ee9ce5
@@ -102,7 +102,12 @@ def headline(rd: ReportData) -> dict:
                beats_baselines=bool(hold) and bool(base) and beats_baselines(hold, base, 'rmse') and beats_baselines(hold, base, 'wape'),
                shares=dict(base=_f((total['baseline'] + total['trend']) / pred_total), seasonality=_f(total['seasonality'] / pred_total),
                            controls=_f(ctrl / pred_total), media=_f(media / pred_total)),
-               top_channels=[dict(channel=r.channel, contribution=_f(r.contribution), share=_f(r.share), roi=_f(r.roi)) for r in ch.head(3).itertuples()],
+               top_channels=[dict(channel=r.channel, contribution=_f(r.contribution), share=_f(r.share), share_lo=_f(r.share_lo), share_hi=_f(r.share_hi),
+                                  roi=_f(r.roi), roi_lo=_f(r.roi_lo), roi_hi=_f(r.roi_hi)) for r in ch.head(3).itertuples()],
+               interval=rd.config.report.interval, members=rd.fitted.members,
+               # a channel's effect is told apart from zero when its contribution's interval excludes 0
+               distinguishable=[r.channel for r in ch.itertuples() if r.contribution_lo > 0],
+               not_distinguishable=[r.channel for r in ch.itertuples() if not r.contribution_lo > 0],
                plan=None if rd.plan is None else rd.plan.summary(), plan_note=rd.plan_note)
     return out
 
@@ -151,9 +156,21 @@ def summary_html(rd: ReportData) -> str:
     ref = dict(min='its lowest value in the training weeks', mean='its training mean', zero='zero')[rd.config.model.control_reference]
     parts.append(f'<p><small>Controls are measured from a reference level: each control contributes what it added over {ref} '
                  f'(<code>model.control_reference = {e(rd.config.model.control_reference)}</code>); the KPI at that level is in the base.</small></p>')
-    rows = ''.join(f"<tr><td>{e(c['channel'])}</td><td>{_num(c['contribution'])}</td><td>{_num(c['share'], pct=True)}</td><td>{_num(c['roi'])}</td></tr>"
+    lvl = f"{100 * h['interval']:.0f}%"
+    span = lambda lo, hi, pct=False: f"{_num(lo, pct=pct)} to {_num(hi, pct=pct)}"
+    rows = ''.join(f"<tr><td>{e(c['channel'])}</td><td>{_num(c['contribution'])}</td><td>{_num(c['share'], pct=True)}</td>"
+                   f"<td>{span(c['share_lo'], c['share_hi'], True)}</td><td>{_num(c['roi'])}</td><td>{span(c['roi_lo'], c['roi_hi'])}</td></tr>"
                    for c in h['top_channels'])
-    parts.append(f"<h3>Top channels</h3><table><tr><th>channel</th><th>contribution</th><th>share of KPI</th><th>ROI</th></tr>{rows}</table>")
+    parts.append(f"<h3>Top channels</h3><table><tr><th>channel</th><th>contribution</th><th>share of KPI</th><th>{lvl} interval</th>"
+                 f"<th>ROI</th><th>{lvl} interval</th></tr>{rows}</table>")
+    if h['members'] > 1:
+        yes, no = h['distinguishable'], h['not_distinguishable']
+        parts.append(f"<p>Intervals come from an ensemble of {h['members']} fits of the model, each on a resample of the weeks. "
+                     + (f"Effects told apart from zero (the {lvl} interval of the contribution excludes 0): <b>{e(', '.join(yes))}</b>. " if yes else
+                        "No channel's effect can be told apart from zero at this level. ")
+                     + (f"Not distinguishable from zero: {e(', '.join(no))}: the data are consistent with these channels doing nothing." if no else
+                        "Every channel's effect is distinguishable from zero.") + "</p>")
+    else: parts.append("<p><small>One fit (<code>train.members = 1</code>): no intervals.</small></p>")
     if rd.plan is not None:
         t = rd.plan.table.assign(change=lambda d: d.optimal - d.current).sort_values('change')
         moves = [r for r in t.itertuples() if abs(r.change) > 0.005 * max(rd.plan.current_total, 1e-12)]
@@ -161,7 +178,9 @@ def summary_html(rd: ReportData) -> str:
         parts.append(f"<h3>Recommended reallocation</h3><p>Same total ({_num(rd.plan.current_total)} {e(rd.plan.unit)} over the last "
                      f"{rd.plan.weeks} weeks' pattern), moved where the marginal return is highest, each channel kept between "
                      f"{rd.config.report.bound_low:g}× and {rd.config.report.bound_high:g}× its current spend: expected {e(h['target'])} "
-                     f"<b>{_num(rd.plan.lift, signed=True)} ({rd.plan.lift_pct:+.2f}%)</b> under the model.</p>"
+                     f"<b>{_num(rd.plan.lift, signed=True)} ({rd.plan.lift_pct:+.2f}%)</b> under the model"
+                     + (f" ({lvl} interval {_num(rd.plan.lift_lo, signed=True)} to {_num(rd.plan.lift_hi, signed=True)}; "
+                        f"probability that it beats the current allocation: {rd.plan.p_better:.0%})" if h['members'] > 1 else '') + ".</p>"
                      + (f"<table><tr><th>channel</th><th>current</th><th>recommended</th><th>change</th></tr>{mv}</table>" if moves else
                         "<p>The current allocation is already optimal within the bounds.</p>")
                      + (f"<p>Held at their current level, outside the budget (no spend column and no <code>cost_per_unit</code>): "

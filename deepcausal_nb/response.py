@@ -14,7 +14,7 @@ from scipy.optimize import curve_fit
 from scipy.special import expit
 from .config import DeepCausalError
 from .data import Panel
-from .train import FittedMMM, panel_tensors
+from .train import FittedMMM, panel_tensors, ensemble_interval
 
 # %% ../nbs/10_response.ipynb #97ede851
 def planning_window(panel: Panel, weeks: int) -> slice:
@@ -26,8 +26,9 @@ def planning_window(panel: Panel, weeks: int) -> slice:
 def scenario_kpi(fitted: FittedMMM, panel: Panel,
                  multipliers,          # [S, C] factor on each channel's media during `window`
                  window: slice,        # weeks whose media are changed
-                 chunk: int = 32,      # scenarios per forward pass (memory bound)
-                ) -> np.ndarray:       # [S] predicted KPI, summed over cells with inputs (observed or planned) from window.start on (KPI units)
+                 chunk: int|None = None, # scenarios per forward pass; default: as many as keep each tensor near 8 MB
+                 members: bool = False,  # True: every ensemble member's [members, S]
+                ) -> np.ndarray:       # [S] predicted KPI (the ensemble's mean), summed over cells with inputs (observed or planned) from window.start on (KPI units)
     "Total predicted KPI under each media scenario (carry-over inside the panel included)."
     fitted.check_panel(panel)
     mult = torch.as_tensor(np.asarray(multipliers, dtype='float32'))
@@ -41,15 +42,20 @@ def scenario_kpi(fitted: FittedMMM, panel: Panel,
     in_window = torch.zeros(T, dtype=torch.bool); in_window[window] = True
     out = []
     model = fitted.model.eval()
+    M = model.members
+    chunk = chunk or max(1, int(2e6 // (M * R * T * max(C, 1))))   # small passes: as fast here, and a lower peak of memory
+    # every scenario's GRU reads the media as they ran (`context`): its output is the same for all, computed once
+    g = model(t['media'], t['controls'], season)['gru']                                 # [M, R, T, C]
     for i in range(0, len(mult), chunk):
         m = mult[i:i + chunk]; S = len(m)
         factor = torch.where(in_window[None, None, :, None], m[:, None, None, :], torch.ones(()))    # [S, 1, T, C]
         media = (t['media'][None] * factor).reshape(S * R, T, C)
         ctrl = t['controls'][None].expand(S, R, T, -1).reshape(S * R, T, -1)
         pred = model(media, ctrl, season, region_index=torch.arange(R).repeat(S),
-                     context=t['media'][None].expand(S, R, T, C).reshape(S * R, T, C))['prediction'].reshape(S, R, T)
-        out.append(((pred * scale[None, :, None]) * keep[None]).sum((1, 2)).double())
-    return torch.cat(out).numpy()
+                     gru=g.repeat(1, S, 1, 1))['prediction'].reshape(M, S, R, T)
+        out.append(((pred * scale[:, None]) * keep).sum((2, 3)).double())
+    kpi = torch.cat(out, 1).numpy()                                     # [M, S]
+    return kpi if members else kpi.mean(0)
 
 # %% ../nbs/10_response.ipynb #0c28b0e5
 def window_spend(panel: Panel, window: slice, cost_per_unit: dict|None = None) -> tuple[np.ndarray, list[str]]:
@@ -106,23 +112,42 @@ class ResponseCurveFit:
     current_spend: float      # spend over the window as observed
     current_response: float   # model response at the current spend
     marginal_return: float    # dKPI/dspend at the current spend (fitted curve)
+    member_response: np.ndarray|None = None  # [members, G] each ensemble member's response (None: one member)
+    member_hill: np.ndarray|None = None      # [members, 3] each member's Hill fit: r_max, half_saturation, slope
 
     def predict(self, spend): return hill_curve(spend, self.r_max, self.half_saturation, self.slope)
     def marginal(self, spend): return hill_derivative(spend, self.r_max, self.half_saturation, self.slope)
+    def members_predict(self, spend) -> np.ndarray:
+        "Each member's Hill curve at `spend` [members, ...] (the point curve alone without members)."
+        if self.member_hill is None: return np.asarray(self.predict(spend))[None]
+        return np.stack([hill_curve(spend, *p) if np.isfinite(p).all() else np.full(np.shape(spend), np.nan) for p in self.member_hill])
+    def members_marginal(self, spend) -> np.ndarray:
+        "Each member's marginal return at `spend` [members, ...]."
+        if self.member_hill is None: return np.asarray(self.marginal(spend))[None]
+        return np.stack([hill_derivative(spend, *p) if np.isfinite(p).all() else np.full(np.shape(spend), np.nan) for p in self.member_hill])
+    def marginal_interval(self, level: float = 0.9) -> tuple[float, float]:
+        "Marginal return at the current spend: the point curve's, ± the members' spread (z·sd) at `level`."
+        _, lo, hi = ensemble_interval(self.members_marginal(self.current_spend), level)
+        return float(self.marginal_return - (hi - lo) / 2), float(self.marginal_return + (hi - lo) / 2)
+    def interval(self, level: float = 0.9) -> tuple[np.ndarray, np.ndarray]:
+        "The model's response at each grid spend: central `level` interval over members (lo, hi) [G]."
+        if self.member_response is None: return self.response.copy(), self.response.copy()
+        return ensemble_interval(self.member_response, level)[1:]
 
 def response_curves(fitted: FittedMMM, panel: Panel,
                     weeks: int = 13,                   # planning window: the last `weeks` weeks
                     grid=np.linspace(0, 3, 13),        # multiples of current media
                     cost_per_unit: dict|None = None,   # channel -> money per unit of media, for impressions-only channels
                    ) -> list[ResponseCurveFit]:
-    "Model-based response of the KPI to each channel's spend, every channel in one batched pass."
+    "Model-based response of the KPI to each channel's spend, every channel in one batched pass; with an ensemble, the members' mean and each member's curve."
     window = planning_window(panel, weeks)
     grid = np.asarray(grid, dtype='float64')
     if 0. not in grid: grid = np.r_[0., grid]
     if 1. not in grid: grid = np.sort(np.r_[grid, 1.])
     C, G = panel.n_channels, len(grid)
     mult = np.ones((C * G, C)); mult[np.arange(C * G), np.repeat(np.arange(C), G)] = np.tile(grid, C)
-    kpi = scenario_kpi(fitted, panel, mult, window).reshape(C, G)
+    each = scenario_kpi(fitted, panel, mult, window, members=True).reshape(-1, C, G)   # [M, C, G]
+    kpi = each.mean(0)
     spend, units = window_spend(panel, window, cost_per_unit)
     zero, one = np.searchsorted(grid, 0.), np.searchsorted(grid, 1.)
     curves = []
@@ -131,8 +156,12 @@ def response_curves(fitted: FittedMMM, panel: Panel,
         x = grid * spend[j]
         p = fit_hill(x, resp)
         marg = hill_derivative(spend[j], p['r_max'], p['half_saturation'], p['slope']) if np.isfinite(p['slope']) else np.nan
+        member_resp = member_hill = None
+        if len(each) > 1:
+            member_resp = each[:, j] - each[:, j, zero:zero + 1]
+            member_hill = np.array([[q['r_max'], q['half_saturation'], q['slope']] for q in map(lambda r: fit_hill(x, r), member_resp)])
         curves.append(ResponseCurveFit(ch, units[j], x, resp, p['r_max'], p['half_saturation'], p['slope'], p['fit_r2'],
-                                       spend[j], resp[one], float(marg)))
+                                       spend[j], resp[one], float(marg), member_resp, member_hill))
     return curves
 
 def curves_table(curves: list[ResponseCurveFit]) -> pd.DataFrame:
@@ -154,16 +183,23 @@ def what_if(fitted: FittedMMM, panel: Panel, changes: dict, weeks: int = 13) -> 
 # %% ../nbs/10_response.ipynb #2e18aa15
 def roi_table(fitted: FittedMMM, panel: Panel, curves: list[ResponseCurveFit]|None = None,
               cost_per_unit: dict|None = None, weeks: int = 13,
-              comp: dict|None = None,   # `fitted.components(panel)` when already computed
+              comp: dict|None = None,   # `fitted.components(panel, members=True)` when already computed
+              interval: float|None = None, # level of the `_lo`/`_hi` columns; default `report.interval`
              ) -> pd.DataFrame:
-    "Per channel: contribution, spend, ROI, cost per KPI unit and marginal ROI (at the current spend of the planning window)."
-    comp = comp or fitted.components(panel)
+    "Per channel: contribution, spend, ROI, cost per KPI unit and marginal ROI (at the current spend of the planning window), each ensemble number with its interval."
+    comp = comp or fitted.components(panel, members=True)
+    level = interval or fitted.config.report.interval
     m = panel.input_mask
-    contrib = comp['channels'][m].sum(0)
+    contrib = comp['channels'][:, m].sum(1)                                   # [members, C]
     spend, units = window_spend(panel, slice(0, panel.n_weeks), cost_per_unit)
     curves = curves if curves is not None else response_curves(fitted, panel, weeks=weeks, cost_per_unit=cost_per_unit)
+    cols = dict(channel=panel.channels, unit=units)
     with np.errstate(divide='ignore', invalid='ignore'):
-        return pd.DataFrame(dict(channel=panel.channels, unit=units, contribution=contrib, spend=spend,
-                                 roi=np.where(spend > 0, contrib / spend, np.nan),
-                                 cost_per_kpi=np.where(contrib > 0, spend / contrib, np.nan),
-                                 marginal_roi=[c.marginal_return for c in curves]))
+        c, c_lo, c_hi = ensemble_interval(contrib, level)
+        roi = ensemble_interval(np.where(spend > 0, contrib / spend, np.nan), level)
+        mroi = [k.marginal_interval(level) for k in curves]
+        cols.update(contribution=c, contribution_lo=c_lo, contribution_hi=c_hi, spend=spend,
+                    roi=roi[0], roi_lo=roi[1], roi_hi=roi[2], cost_per_kpi=np.where(c > 0, spend / c, np.nan),
+                    marginal_roi=[k.marginal_return for k in curves],
+                    marginal_roi_lo=[x[0] for x in mroi], marginal_roi_hi=[x[1] for x in mroi])
+    return pd.DataFrame(cols)

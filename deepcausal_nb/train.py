@@ -4,10 +4,12 @@
 
 # %% auto #0
 __all__ = ['GOOD_EVERY', 'TrainingError', 'ModelFileError', 'resolve_device', 'time_labels', 'seed_everything', 'panel_tensors',
-           'FittedMMM', 'validation_weeks', 'fit']
+           'few_malloc_arenas', 'release_memory', 'resample_weights', 'ensemble_interval', 'FittedMMM',
+           'validation_weeks', 'fit']
 
 # %% ../nbs/07_train.ipynb #297b993b
-import copy, math, time, json, warnings
+import copy, ctypes, math, time, json, warnings
+from scipy.stats import t as student_t
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn.functional as F
@@ -57,37 +59,97 @@ def _schedule(epochs: int, warmup_frac: float = 0.05, floor: float = 0.05):
         return floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * p))
     return f
 
+def few_malloc_arenas(n: int = 2) -> bool:
+    "Cap glibc's malloc arenas (Linux): otherwise each of torch's worker threads keeps its own and the freed tensors of many short passes (an ensemble's scenarios) stay mapped; on MMM_Data peak memory grew 0.8 GB. True when applied."
+    try: return ctypes.CDLL('libc.so.6').mallopt(-8, n) == 1   # -8: M_ARENA_MAX
+    except (OSError, AttributeError): return False
+
+def release_memory():
+    "Hand freed heap pages back to the OS (glibc's malloc_trim; no-op elsewhere): a long fit's thousands of passes otherwise leave its peak RSS growing with the epochs."
+    try: ctypes.CDLL('libc.so.6').malloc_trim(0)
+    except (OSError, AttributeError): pass
+
 # %% ../nbs/07_train.ipynb #74bf07d5
-def _build(panel: Panel, cfg: MMMConfig, n_fit: int, init_level, priors: dict, device) -> DeepCausalMMM:
+def _build(panel: Panel, cfg: MMMConfig, n_fit: int, init_level, priors: dict, device, members: int = 1,
+           first_member: int = 0,   # the ensemble position of its member 0 (for the prior draws; member 0 of the ensemble has none)
+          ) -> DeepCausalMMM:
     seed_everything(cfg.train.seed)
-    m = DeepCausalMMM(panel.n_regions, panel.channels, panel.controls.shape[2], cfg.model)
+    m = DeepCausalMMM(panel.n_regions, panel.channels, panel.controls.shape[2], cfg.model, members=members,
+                      seeds=[cfg.train.seed + k for k in range(members)])
     m.set_fit_weeks(panel.n_weeks, n_fit)
     m.set_priors(**priors)
-    with torch.no_grad(): m.region_base.copy_(torch.as_tensor(init_level, dtype=torch.float32))
+    if cfg.train.prior_draws: m.draw_priors([None if k == 0 else np.random.default_rng([cfg.train.seed, k, 1]) for k in range(first_member, first_member + members)])
+    with torch.no_grad(): m.region_base.copy_(torch.as_tensor(init_level, dtype=torch.float32).expand_as(m.region_base))
     return m.to(device)
+
+def resample_weights(fit_mask: torch.Tensor,  # [R, T] fitted cells
+                     members: int,
+                     block_weeks: int,        # weeks per resampled block (carry-over and autocorrelated noise stay inside a block)
+                     seed: int,
+                    ) -> torch.Tensor:        # [members, R, T] weights, mean 1 over fitted cells; member 0: all 1
+    "Bayesian block bootstrap: each member after the first weighs each region's blocks of weeks by Exp(1) draws; member m's weights depend only on (seed, m)."
+    R, T = fit_mask.shape
+    b = max(1, block_weeks)
+    w = torch.ones(members, R, T)
+    for m in range(1, members):
+        draws = np.random.default_rng([seed, m]).exponential(size=(R, -(-T // b)))
+        w[m] = torch.tensor(np.repeat(draws, b, axis=1)[:, :T], dtype=torch.float32)
+    w = w * fit_mask.cpu()
+    return (w / (w.sum((1, 2), keepdim=True) / fit_mask.sum().clamp_min(1)).clamp_min(1e-12)).to(fit_mask.device)
+
+def _clip_members(model: DeepCausalMMM, max_norm: float):
+    "Clip each member's gradient to norm `max_norm` on its own (as `clip_grad_norm_` would alone): no member's step depends on another's gradient."
+    ps = [p for p in model.parameters() if p.grad is not None]
+    norm = torch.sqrt(sum(p.grad.pow(2).flatten(1).sum(1) for p in ps))
+    factor = (max_norm / (norm + 1e-6)).clamp(max=1.)
+    for p in ps: p.grad.mul_(factor.view(-1, *[1] * (p.ndim - 1)))
+
+def _member_keys(model: DeepCausalMMM) -> list[str]:
+    "State entries with a members axis: every parameter and the DAG's NOTEARS state."
+    return [n for n, _ in model.named_parameters()] + ['dag.alpha', 'dag.rho', 'dag.h_prev', *model.DRAWS]
+
+def _join(parts: list[DeepCausalMMM], into: DeepCausalMMM) -> DeepCausalMMM:
+    "Load the members of `parts`, in order, into `into` (whose members count is theirs summed); `parts[0]` gives the shared buffers."
+    keys, states = set(_member_keys(into)), [p.state_dict() for p in parts]
+    into.load_state_dict({k: torch.cat([s[k] for s in states]) if k in keys else states[0][k] for k in into.state_dict()})
+    return into
+
+def _broadcast(source: DeepCausalMMM, into: DeepCausalMMM) -> DeepCausalMMM:
+    "Every member of `into` starts as `source`'s member 0 (its prior draws stay its own)."
+    keys, s = set(_member_keys(into)) - set(into.DRAWS), source.state_dict()
+    into.load_state_dict({k: s[k][:1].expand_as(v).clone() if k in keys else (v if k in into.DRAWS else s[k]) for k, v in into.state_dict().items()})
+    return into
 
 GOOD_EVERY = 10   # epochs between snapshots of the last weights known to give a finite loss
 
 def _run(model: DeepCausalMMM, t: dict, season, cfg: MMMConfig, fit_mask: torch.Tensor, epochs: int,
          kpi_scale: torch.Tensor,
-         val_mask: torch.Tensor|None = None, # [R, T] cells whose RMSE (KPI units) picks the best epoch; kept out of the loss
+         val_mask: torch.Tensor|None = None, # [R, T] cells whose RMSE (KPI units) picks each member's best epoch; kept out of the loss
          desc='fit', progress=True, lr_scale: float|None = None,
-         on_epoch=None):   # callback(epoch) after each step (checkpoints)
+         lr_peak: float = 1.,   # the schedule's peak, as a fraction of train.learning_rate
+         on_epoch=None,   # callback(epoch) after each step (checkpoints)
+         weights: torch.Tensor|None = None, # [M, R, T] each member's weight of each cell (`resample_weights`); default 1
+        ):
     tc = cfg.train
-    decay = [p for n, p in model.named_parameters() if n.startswith(('gru.', 'coef_head.'))]
-    rest = [p for n, p in model.named_parameters() if not n.startswith(('gru.', 'coef_head.'))]
+    decay = [p for n, p in model.named_parameters() if n.startswith(('gru_', 'head_'))]
+    rest = [p for n, p in model.named_parameters() if not n.startswith(('gru_', 'head_'))]
     opt = torch.optim.AdamW([dict(params=decay, weight_decay=tc.l2_weight), dict(params=rest, weight_decay=0.)], lr=tc.learning_rate)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, _schedule(epochs) if lr_scale is None else (lambda e: lr_scale))
+    shape = _schedule(epochs)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, (lambda e: lr_peak * shape(e)) if lr_scale is None else (lambda e: lr_scale))
     y = t['kpi']
     # region weights ∝ size^p (p = train.region_weight_power), mean 1 over fitted cells: p = 0 treats every
     # region alike, p = 2 is squared error in KPI units (the pooled metrics), p = 1 sits between
     rw = kpi_scale ** tc.region_weight_power
     rw = rw / ((rw[:, None] * fit_mask).sum() / fit_mask.sum().clamp_min(1))
+    cell_w = rw[:, None] * (fit_mask if weights is None else weights * fit_mask)     # [(M,) R, T]
     n_cells = fit_mask.sum().clamp_min(1)
+    M = model.members
     if val_mask is not None:
         vy = y * kpi_scale[:, None]
         n_val = val_mask.sum().clamp_min(1)
-    best, best_state, best_epoch, since = float('inf'), None, epochs - 1, 0
+        keys = _member_keys(model)
+        best = torch.full((M,), float('inf')); since = torch.zeros(M, dtype=torch.long); best_epoch = torch.full((M,), epochs - 1)
+    best_state = None
     hist = dict(loss=[], objective=[], val_rmse=[])
     interrupted = False
     good = {k: v.detach().clone() for k, v in model.state_dict().items()}
@@ -95,12 +157,14 @@ def _run(model: DeepCausalMMM, t: dict, season, cfg: MMMConfig, fit_mask: torch.
     try:
         for epoch in bar:
             out = model(t['media'], t['controls'], season)
-            resid = torch.where(fit_mask, out['prediction'] - y, 0.)
-            data = (F.huber_loss(resid, torch.zeros_like(resid), delta=tc.huber_delta, reduction='none') * rw[:, None]).sum() / n_cells
-            # MAP objective per fitted cell, with the noise variance profiled out (σ² = the current mean loss):
-            # ½·log(data) weighs the data as Σr²/2σ² would, so the priors keep the same meaning at any noise level
+            resid = torch.where(fit_mask, out['prediction'] - y, 0.)                 # [M, R, T]
+            data = (F.huber_loss(resid, torch.zeros_like(resid), delta=tc.huber_delta, reduction='none') * cell_w).sum((1, 2)) / n_cells
+            # MAP objective per fitted cell and member, with the noise variance profiled out (σ² = the current mean loss):
+            # ½·log(data) weighs the data as Σr²/2σ² would, so the priors keep the same meaning at any noise level.
+            # The ensemble's objective is the members' sum: each member's gradient is its own objective's
             terms = {k: v / n_cells for k, v in model.penalties(out, fit_mask).items()}
-            loss = 0.5 * torch.log(data) + sum(terms.values()) + tc.l1_weight * model.coef.sum()
+            member_loss = 0.5 * torch.log(data) + sum(terms.values()) + tc.l1_weight * model.coef.sum(-1)
+            loss = member_loss.sum()
             if not torch.isfinite(loss):
                 model.load_state_dict(good)   # the last weights that gave a finite loss
                 raise TrainingError(f"training diverged at epoch {epoch} (loss is {loss.item()}); likely causes: a learning rate too high "
@@ -108,37 +172,57 @@ def _run(model: DeepCausalMMM, t: dict, season, cfg: MMMConfig, fit_mask: torch.
                                     f"The weights of epoch {max(epoch - 1 - (epoch - 1) % GOOD_EVERY, 0)} were kept")
             if epoch % GOOD_EVERY == 0: good = {k: v.detach().clone() for k, v in model.state_dict().items()}
             if val_mask is not None:
-                # scored on the weights that made `out`, i.e. before this epoch's step
+                # scored on the weights that made `out`, i.e. before this epoch's step; each member keeps its own best
                 with torch.no_grad():
-                    rmse = torch.sqrt((torch.where(val_mask, out['prediction'].detach() * kpi_scale[:, None] - vy, 0.) ** 2).sum() / n_val).item()
-                hist['val_rmse'].append(rmse)
-                if epoch < tc.min_epochs: pass   # the first epochs' validation error says more about the warm-up than the model
-                elif rmse < best:
-                    best, best_epoch, since = rmse, epoch, 0
-                    best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
-                else: since += 1
-                if since >= tc.patience: break
+                    rmse = torch.sqrt((torch.where(val_mask, out['prediction'].detach() * kpi_scale[:, None] - vy, 0.) ** 2).sum((1, 2)) / n_val).cpu()
+                hist['val_rmse'].append(rmse.mean().item())
+                if epoch >= tc.min_epochs:   # the first epochs' validation error says more about the warm-up than the model
+                    better = rmse < best
+                    best, since = torch.where(better, rmse, best), torch.where(better, 0, since + 1)
+                    best_epoch = torch.where(better, epoch, best_epoch)
+                    state = model.state_dict()
+                    if best_state is None: best_state = {k: v.detach().clone() for k, v in state.items()}
+                    elif better.any():
+                        idx = better.nonzero()[:, 0].to(y.device)
+                        for k in keys: best_state[k][idx] = state[k].detach()[idx]
+                    if (since >= tc.patience).all(): break
             opt.zero_grad(set_to_none=True)
             loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), tc.grad_clip)
+            _clip_members(model, tc.grad_clip)
             opt.step(); sched.step()
             if model.cfg.dag_mode == 'notears' and epoch % 50 == 49: model.dag.dual_step()
-            hist['loss'].append(data.item()); hist['objective'].append(loss.item())
-            for k, v in terms.items(): hist.setdefault(k, []).append(v.item())
+            hist['loss'].append(data.mean().item()); hist['objective'].append(member_loss.mean().item())
+            for k, v in terms.items(): hist.setdefault(k, []).append(v.mean().item())
             if on_epoch: on_epoch(epoch)
+            if epoch % 50 == 49: release_memory()
             if epoch % 25 == 0:
                 shown = {'loss': f"{hist['loss'][-1]:.3g}"}
-                if val_mask is not None: shown['best_val_rmse'] = f'{best:.4g}' if best < float('inf') else f'(from epoch {tc.min_epochs})'
+                if val_mask is not None: shown['best_val_rmse'] = f'{best.mean():.4g}' if best_state is not None else f'(from epoch {tc.min_epochs})'
                 bar.set_postfix(**shown)
     except KeyboardInterrupt:
         interrupted = True
         warnings.warn(f"fit interrupted at epoch {len(hist['loss'])}: keeping the best weights so far")
     finally: bar.close()
-    if val_mask is not None and best_state is not None: model.load_state_dict(best_state)
-    else: best_epoch = len(hist['loss']) - 1
-    return dict(best_epoch=best_epoch, best_val_rmse=best if val_mask is not None else None, history=hist, interrupted=interrupted)
+    if val_mask is not None and best_state is not None:
+        model.load_state_dict(best_state)
+        return dict(best_epoch=int(best_epoch.max()), best_epochs=best_epoch.tolist(), best_val_rmse=best.mean().item(),
+                    history=hist, interrupted=interrupted)
+    return dict(best_epoch=len(hist['loss']) - 1, best_val_rmse=None, history=hist, interrupted=interrupted)
 
 # %% ../nbs/07_train.ipynb #175a7a60
+def ensemble_interval(values,                 # [members, ...] one estimate per ensemble member
+                      level: float = 0.9,     # probability of the central interval
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:   # point, lo, hi: each [...]
+    "Point estimate (the members' mean) and central `level` interval for one more draw like the members: mean ± t·sd·√(1 + 1/K), t with K − 1 degrees of freedom (one member: no width)."
+    v = np.asarray(values, dtype='float64')
+    if not 0 < level < 1: raise ValueError(f"an interval's level must be in (0, 1), got {level}")
+    point, K = v.mean(0), len(v)
+    if K < 2: return point, point.copy(), point.copy()
+    # the truth is treated as one more draw from the members' distribution: with K members both the spread and the
+    # centre are estimated, hence Student's t and the √(1 + 1/K) (for K = 8 the interval is 22 % wider than ± z·sd)
+    half = student_t.ppf(0.5 + level / 2, K - 1) * v.std(0, ddof=1) * math.sqrt(1 + 1 / K)
+    return point, point - half, point + half
+
 @dataclass
 class FittedMMM:
     "A fitted model with everything needed to predict, explain, save and reload it."
@@ -153,6 +237,8 @@ class FittedMMM:
 
     @property
     def channels(self): return list(self.columns.media)
+    @property
+    def members(self) -> int: return self.model.members
 
     def _season(self, times) -> torch.Tensor:
         return fourier_features(torch.tensor(week_positions(times), dtype=torch.float32), self.config.model.n_fourier)
@@ -174,19 +260,23 @@ class FittedMMM:
                           spend=[x for x in c.spend if x], controls=c.controls, holdout_weeks=len(self.times) - self.n_train)
 
     @torch.no_grad()
-    def components(self, panel: Panel) -> dict:
-        "Every additive component in KPI units (numpy): prediction/baseline/trend/seasonality [R,T], controls [R,T,K], channels [R,T,C]; plus coefficients [R,T,C] (scaled)."
+    def components(self, panel: Panel,
+                   members: bool = False,   # True: every member's, with a leading [members] axis
+                  ) -> dict:
+        "Every additive component in KPI units (numpy): prediction/baseline/trend/seasonality [R,T], controls [R,T,K], channels [R,T,C]; plus coefficients [R,T,C] (scaled). The ensemble's mean unless `members`."
         self.check_panel(panel)
         self.model.eval()
         t = panel_tensors(panel, self.scaler)
         out = self.model(t['media'], t['controls'], self._season(panel.times))
-        res = {k: self.scaler.inverse_kpi(out[k].numpy().astype('float64')) for k in ('prediction', 'baseline', 'trend', 'seasonality', 'controls', 'channels')}
-        res['coefficients'] = out['coefficients'].numpy(); res['adstocked'] = out['adstocked'].numpy(); res['saturated'] = out['saturated'].numpy()
-        return res
+        scale = lambda x: x * self.scaler.kpi_scale.reshape((1, -1) + (1,) * (x.ndim - 2))
+        res = {k: scale(out[k].numpy().astype('float64')) for k in ('prediction', 'baseline', 'trend', 'seasonality', 'controls', 'channels')}
+        res.update({k: out[k].numpy() for k in ('coefficients', 'adstocked', 'saturated')})
+        # every component is additive, so the members' means add up to the mean prediction exactly
+        return res if members else {k: v.mean(0) for k, v in res.items()}
 
-    def predict(self, panel: Panel) -> np.ndarray:
-        "Predicted KPI [regions, weeks] in KPI units."
-        return self.components(panel)['prediction']
+    def predict(self, panel: Panel, members: bool = False) -> np.ndarray:
+        "Predicted KPI [regions, weeks] in KPI units (the ensemble's mean; `members`: [members, regions, weeks])."
+        return self.components(panel, members)['prediction']
 
     def evaluate(self, panel: Panel) -> dict:
         "Train and holdout metrics (KPI units) next to the naive baselines on the same split."
@@ -197,19 +287,20 @@ class FittedMMM:
             res['baselines'] = baseline_metrics(panel.kpi, panel.mask, n)
         return res
 
-    def parameters_table(self) -> pd.DataFrame:
-        "Learned marketing parameters per channel: adstock decay, Hill half-saturation (x region mean) and slope, mean coefficient."
-        m = self.model
-        return pd.DataFrame(dict(channel=self.channels, adstock_decay=m.adstock_decay.detach().numpy(),
-                                 hill_half_saturation=m.half_saturation.detach().numpy(), hill_slope=m.slope.detach().numpy(),
-                                 coefficient=m.coef.detach().numpy()))
+    def parameters_table(self, interval: float|None = None) -> pd.DataFrame:
+        "Learned marketing parameters per channel (ensemble mean, and `_lo`/`_hi` at `interval`, default `report.interval`): adstock decay, Hill half-saturation (x region mean) and slope, mean coefficient."
+        m, level = self.model, interval or self.config.report.interval
+        cols = dict(channel=self.channels)
+        for name, v in dict(adstock_decay=m.adstock_decay, hill_half_saturation=m.half_saturation, hill_slope=m.slope, coefficient=m.coef).items():
+            cols[name], cols[f'{name}_lo'], cols[f'{name}_hi'] = ensemble_interval(v.detach().numpy(), level)
+        return pd.DataFrame(cols)
 
     def edges(self, threshold: float = 0.05) -> pd.DataFrame:
         "Learned channel graph: source, target, weight (acyclic)."
         return self.model.dag.edges(threshold)
 
     # -- persistence ------------------------------------------------------------------------------
-    FORMAT = 2   # 2: log-scale GRU modulation, region media scales, priors' centres and control references
+    FORMAT = 3   # 3: ensembles (a members axis on every parameter); 2: one member, read by `_from_format2`
     def save(self, path) -> Path:
         "Save to one file (tensors + plain data only, loadable with `weights_only=True`)."
         path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
@@ -219,7 +310,7 @@ class FittedMMM:
                     config=json.dumps(config_to_dict(self.config)),
                     columns=json.dumps(dict(region=c.region, time=c.time, target=c.target, media=c.media, spend=c.spend, controls=c.controls)),
                     regions=[str(r) for r in self.regions], times=times, dates=isinstance(self.times, pd.DatetimeIndex),
-                    n_train=self.n_train, n_fit=int(self.model.n_fit), info=json.dumps(self.info),
+                    n_train=self.n_train, n_fit=int(self.model.n_fit), members=self.members, info=json.dumps(self.info),
                     scaler={k: torch.tensor(np.asarray(getattr(self.scaler, k))) for k in ('kpi_scale', 'media_scale', 'control_mean', 'control_std')},
                     state=self.model.state_dict())
         tmp = path.with_name(path.name + '.tmp')
@@ -235,7 +326,9 @@ class FittedMMM:
         except Exception as e: raise ModelFileError(f"{path}: not a readable deepcausal_nb model file ({type(e).__name__}); re-fit or restore it") from None
         if not isinstance(blob, dict) or blob.get('library') != 'deepcausal_nb':
             raise ModelFileError(f"{path}: not a deepcausal_nb model file")
-        if blob.get('format') != cls.FORMAT:
+        old = blob.get('format') == 2
+        if old: blob = dict(blob, members=1, state=_from_format2(blob['state']))
+        elif blob.get('format') != cls.FORMAT:
             raise ModelFileError(f"{path}: saved with model format {blob.get('format')} (deepcausal_nb {blob.get('version')}); "
                                  f"this is deepcausal_nb {deepcausal_nb.__version__} (format {cls.FORMAT}): re-fit the model with this version")
         cfg = config_from_dict(json.loads(blob['config']))
@@ -243,10 +336,19 @@ class FittedMMM:
         times = pd.DatetimeIndex(pd.to_datetime(blob['times']), name=cols.time) if blob['dates'] else pd.Index(blob['times'], name=cols.time)
         s = blob['scaler']
         scaler = PanelScaler(blob['n_train'], *(s[k].numpy() for k in ('kpi_scale', 'media_scale', 'control_mean', 'control_std')))
-        model = DeepCausalMMM(len(blob['regions']), cols.media, len(cols.controls), cfg.model).set_fit_weeks(len(times), blob['n_fit'])
+        model = DeepCausalMMM(len(blob['regions']), cols.media, len(cols.controls), cfg.model, members=blob['members']).set_fit_weeks(len(times), blob['n_fit'])
+        if old: blob['state'].update({k: v for k, v in model.state_dict().items() if k in model.DRAWS})   # format 2 had no prior draws
         try: model.load_state_dict(blob['state'])
         except RuntimeError as e: raise ModelFileError(f"{path}: weights do not match the model they describe ({str(e).splitlines()[0]})") from None
         return cls(model.eval(), scaler, cfg, cols, blob['regions'], times, blob['n_train'], json.loads(blob['info']))
+
+_FORMAT2_NAMES = {'gru.weight_ih_l0': 'gru_ih', 'gru.weight_hh_l0': 'gru_hh', 'gru.bias_ih_l0': 'gru_bih', 'gru.bias_hh_l0': 'gru_bhh',
+                  'coef_head.weight': 'head_w', 'coef_head.bias': 'head_b'}
+_SHARED_BUFFERS = ('basis', 'half_saturation_centre', 'control_reference', 'dag.mask')
+
+def _from_format2(state: dict) -> dict:
+    "A format-2 (single model) state as a one-member ensemble's: the same numbers, with a members axis."
+    return {_FORMAT2_NAMES.get(k, k): v if k in _SHARED_BUFFERS else v[None] for k, v in state.items()}
 
 # %% ../nbs/07_train.ipynb #3899021a
 def _priors(panel: Panel, scaler: PanelScaler, n_train: int, mc) -> dict:
@@ -292,6 +394,7 @@ def fit(panel: Panel,                 # the data (see `load_panel`)
         cfg.model.coef_log_range = 0.
     t0 = time.perf_counter()
     torch.set_num_threads(max(1, min(torch.get_num_threads(), 4)))
+    few_malloc_arenas()
     scaler = PanelScaler.fit(panel, n_train)
     device = resolve_device(tc.device)
     t = {k: v.to(device) for k, v in panel_tensors(panel, scaler).items()}
@@ -310,27 +413,43 @@ def fit(panel: Panel,                 # the data (see `load_panel`)
         val_mask = torch.zeros_like(fit_mask); val_mask[:, weeks] = fit_mask[:, weeks]
     init_level = (t['kpi'] * fit_mask).sum(1) / fit_mask.sum(1).clamp_min(1) - cfg.model.coef_init * 0.5
     priors = _priors(panel, scaler, n_train, cfg.model)
-    info = dict(val_weeks=val, phases=[], notes=notes)
+    members = max(1, tc.members)
+    weights = resample_weights(fit_mask, members, tc.resample_weeks, tc.seed) if members > 1 else None
+    warm = members > 1 and tc.member_epochs > 0
+    first = 1 if warm else members           # members fitted from their own random start
+    w1 = None if weights is None else weights[:first]
+    info = dict(val_weeks=val, phases=[], notes=notes, members=members)
     model = None
     def snapshot(extra=None) -> FittedMMM:
         m = copy.deepcopy(model).cpu().eval()
         return FittedMMM(m, scaler, cfg, panel.columns, list(panel.regions), panel.times, n_train, dict(info, **(extra or {})))
     def on_epoch(epoch):
         if checkpoint and epoch % checkpoint_every == checkpoint_every - 1: snapshot(dict(checkpoint_epoch=epoch)).save(checkpoint)
+    desc = 'fit' if first == 1 else f'fit ({first} members)'
     try:
-        model = _build(panel, cfg, n_train, init_level, priors, device)
+        model = _build(panel, cfg, n_train, init_level, priors, device, first)
         if not val:
-            r = _run(model, t, season, cfg, fit_mask, tc.epochs, kpi_scale, None, 'fit', progress, on_epoch=on_epoch)
+            r = _run(model, t, season, cfg, fit_mask, tc.epochs, kpi_scale, None, desc, progress, on_epoch=on_epoch, weights=w1)
             info['phases'].append(dict(weeks=n_train, epochs=len(r['history']['loss'])))
         else:
-            r = _run(model, t, season, cfg, fit_mask & ~val_mask, tc.epochs, kpi_scale, val_mask, 'fit (early-stopping phase)', progress, on_epoch=on_epoch)
+            r = _run(model, t, season, cfg, fit_mask & ~val_mask, tc.epochs, kpi_scale, val_mask, f'{desc} (early-stopping phase)', progress, on_epoch=on_epoch, weights=w1)
             info['phases'].append(dict(weeks=n_train - len(weeks), epochs=len(r['history']['loss']), best_epoch=r['best_epoch'], best_val_rmse=r['best_val_rmse']))
             if not r['interrupted'] and tc.refit_epochs > 0:
                 # phase 2: continue from the best weights with the validation weeks back in, at a low learning rate
-                r2 = _run(model, t, season, cfg, fit_mask, tc.refit_epochs, kpi_scale, None, 'fit (refit on all training weeks)', progress, lr_scale=0.05, on_epoch=on_epoch)
+                r2 = _run(model, t, season, cfg, fit_mask, tc.refit_epochs, kpi_scale, None, f'{desc} (refit on all training weeks)', progress, lr_scale=0.05, on_epoch=on_epoch, weights=w1)
                 info['phases'].append(dict(weeks=n_train, epochs=len(r2['history']['loss'])))
                 for k, v in r2['history'].items(): r['history'].setdefault(k, []).extend(v)
                 r['interrupted'] = r2['interrupted']
+        if warm and not r['interrupted']:
+            # the other members start at member 0's posterior mode and move to their own resample's: a short second
+            # fit, batched, instead of `members - 1` full ones (each member still has its own objective and gradient)
+            rest = _broadcast(model, _build(panel, cfg, n_train, init_level, priors, device, members - 1, first_member=1))
+            rb = _run(rest, t, season, cfg, fit_mask, tc.member_epochs, kpi_scale, None, f'fit (members 2-{members})', progress,
+                      lr_peak=tc.member_lr, weights=weights[1:])
+            info['members_phase'] = dict(members=members - 1, epochs=len(rb['history']['loss']))   # outside `phases`: those trace member 0's history
+            r['history']['members_loss'] = rb['history']['loss']
+            r['interrupted'] = rb['interrupted']
+            model = _join([model, rest], _build(panel, cfg, n_train, init_level, priors, device, members))
     except TrainingError as e:
         if model is not None: e.fitted = snapshot(dict(diverged=str(e)))
         raise

@@ -10,32 +10,34 @@ import torch, torch.nn.functional as F
 from torch import Tensor
 
 # %% ../nbs/04_transforms.ipynb #f8f4f6a4
-def adstock_kernel(theta: Tensor,  # [channels] decay in [0, 1)
+def adstock_kernel(theta: Tensor,  # [..., channels] decay in [0, 1) (a leading members axis is allowed)
                    max_lag: int,   # kernel length in weeks
-                  ) -> Tensor:     # [channels, max_lag], weight of lag 0, 1, ...
+                  ) -> Tensor:     # [..., channels, max_lag], weight of lag 0, 1, ...
     "Normalised geometric carry-over weights θ^k / Σθ^j."
     lags = torch.arange(max_lag, dtype=theta.dtype, device=theta.device)
-    w = theta[:, None] ** lags[None]
-    return w / w.sum(1, keepdim=True)
+    w = theta[..., None] ** lags
+    return w / w.sum(-1, keepdim=True)
 
 def geometric_adstock(x: Tensor,        # media [regions, weeks, channels]
-                      theta: Tensor,    # decay per channel [channels], in [0, 1)
+                      theta: Tensor,    # decay per channel [channels], or per member and channel [members, channels]
                       max_lag: int = 52,# longest carry-over considered (weeks)
                       warmup: int = 4,  # weeks averaged to estimate the stock before the panel; 0 = empty stock
-                     ) -> Tensor:       # adstocked media [regions, weeks, channels]
-    "Normalised geometric carry-over along the weeks axis: one causal FFT convolution."
+                     ) -> Tensor:       # adstocked media [regions, weeks, channels] ([members, regions, weeks, channels])
+    "Normalised geometric carry-over along the weeks axis: one causal FFT convolution (for every ensemble member at once)."
     R, T, C = x.shape
     L = max(1, min(max_lag, T))
-    k = adstock_kernel(theta, L)                                  # [C, L], lag 0 first
+    k = adstock_kernel(theta, L)                                  # [(M,) C, L], lag 0 first
     xc = x.permute(0, 2, 1)                                       # [R, C, T]
     if warmup > 0: pad = xc[..., :warmup].mean(-1, keepdim=True).expand(R, C, L - 1)
     else: pad = xc.new_zeros(R, C, L - 1)
     xp = torch.cat([pad, xc], -1)                                 # [R, C, L-1+T]
     # causal convolution via FFT: O(T log T) and a cheap backward pass (a direct conv1d's
-    # weight gradient dominated the training step)
+    # weight gradient dominated the training step); the media are transformed once for all members
     n = 1 << (xp.shape[-1] + L - 1).bit_length()
-    out = torch.fft.irfft(torch.fft.rfft(xp, n) * torch.fft.rfft(k, n)[None], n)[..., L - 1:L - 1 + T]
-    return out.permute(0, 2, 1)
+    kf = torch.fft.rfft(k, n)
+    if kf.ndim == 3: kf = kf[:, None]                             # [M, 1, C, n]: members against [R, C, n]
+    out = torch.fft.irfft(torch.fft.rfft(xp, n) * kf, n)[..., L - 1:L - 1 + T]
+    return out.transpose(-1, -2)
 
 # %% ../nbs/04_transforms.ipynb #c5e4b73c
 def hill(z: Tensor,               # adstocked media >= 0 [..., channels]

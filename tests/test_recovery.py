@@ -27,6 +27,6 @@ def test_scores_are_zero_error_on_the_truth(monkeypatch):
     assert np.isfinite([s['share_mae_pp'], s['srmse'], s['corr'], s['wape']]).all() and s['corr_varying'] is not None
     true = recovery.true_contributions(sim, panel)
     real = fitted.components
-    monkeypatch.setattr(fitted, 'components', lambda p: dict(real(p), channels=true))   # a model that knew the truth
+    monkeypatch.setattr(fitted, 'components', lambda p, members=False: dict(real(p), channels=true))   # a model that knew the truth
     s = recovery.score(sim, panel, fitted)
     assert s['share_mae_pp'] < 1e-9 and s['srmse'] < 1e-9 and s['corr'] > 1 - 1e-9 and s['corr_varying'] > 1 - 1e-9
