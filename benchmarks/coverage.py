@@ -3,6 +3,7 @@
 Run from the repo root:
     .venv/bin/python benchmarks/coverage.py                          # 9 designs x seeds 0-5 = 54 panels
     .venv/bin/python benchmarks/coverage.py --designs national2,flat --seeds 0,1 --set train.members=12
+    .venv/bin/python benchmarks/coverage.py --scheduler tcp://host:8786      # every fit a Dask job (--scheduler local, --workers N: a local cluster)
 
 For each panel (the recovery suite's designs, `benchmarks/recovery.py`, without the slow `large` one) the default fit
 (an ensemble of `train.members`) gives, per channel, a share of the KPI and an ROI with intervals at 50/80/90/95 %
@@ -18,7 +19,8 @@ import argparse, json, sys, time, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from recovery import DESIGNS, HOLDOUT, true_contributions
+import cloudpickle, recovery
+from recovery import DESIGNS, HOLDOUT, true_contributions, each_run
 from deepcausal_nb.config import load_config
 from deepcausal_nb.data import load_panel
 from deepcausal_nb.simulate import simulate
@@ -91,19 +93,21 @@ if __name__ == '__main__':
     ap.add_argument('--set', dest='overrides', action='append', default=[], metavar='KEY=VALUE', help='config override (repeatable)')
     ap.add_argument('--json', help='also write every run to this JSON file (rows can be merged across runs with --from-json)')
     ap.add_argument('--from-json', nargs='*', help='only print the tables of runs saved with --json')
+    ap.add_argument('--scheduler', help="run the fits as Dask jobs on this scheduler (tcp://host:8786), or 'local' for a local cluster")
+    ap.add_argument('--workers', type=int, help='local cluster: worker processes (default one per core); implies Dask')
     a = ap.parse_args()
     if a.from_json:
         rows = [r for f in a.from_json for r in json.loads(Path(f).read_text())]
     else:
         torch.set_num_threads(max(1, torch.get_num_threads()))
         rows = []
-        for design in a.designs.split(','):
-            for seed in map(int, a.seeds.split(',')):
-                r = run_one(design, seed, a.overrides)
-                rows.append(r)
-                print(f"{design:>10} seed {seed}: 90% share coverage {np.mean(r['share_in_0.9']):.2f} (width {np.mean(r['share_width_0.9']):.2f} pp), "
-                      f"share MAE {r['share_mae_pp']:.2f} pp (member 0: {r['member0_mae_pp']:.2f}), {r['fit_s']:.1f} s", flush=True)
-                if a.json: Path(a.json).write_text(json.dumps(rows, indent=1, default=float))
+        if a.scheduler or a.workers: cloudpickle.register_pickle_by_value(recovery)   # the workers need not find these scripts
+        for r in each_run([(d, s, a.overrides) for d in a.designs.split(',') for s in map(int, a.seeds.split(','))], run_one, a.scheduler, a.workers):
+            design, seed = r['design'], r['seed']
+            rows.append(r)
+            print(f"{design:>10} seed {seed}: 90% share coverage {np.mean(r['share_in_0.9']):.2f} (width {np.mean(r['share_width_0.9']):.2f} pp), "
+                  f"share MAE {r['share_mae_pp']:.2f} pp (member 0: {r['member0_mae_pp']:.2f}), {r['fit_s']:.1f} s", flush=True)
+            if a.json: Path(a.json).write_text(json.dumps(rows, indent=1, default=float))
     print(f"\n{len(rows)} panels, {sum(r['channels'] for r in rows)} channels")
     print(table(rows).round(3).to_string())
     print('\n' + by_design(rows).round(3).to_string())

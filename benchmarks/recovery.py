@@ -3,6 +3,7 @@
 Run from the repo root:
     .venv/bin/python benchmarks/recovery.py                       # every design, seeds 0 1 2
     .venv/bin/python benchmarks/recovery.py --designs national6,varying --seeds 0,1 --set train.epochs=400
+    .venv/bin/python benchmarks/recovery.py --scheduler tcp://host:8786     # every fit a Dask job (--scheduler local, --workers N: a local cluster)
 
 Per design (mean over seeds, spread = max - min over seeds):
 - share_mae_pp: mean |learned - true| channel share of the KPI, percentage points (all observed weeks)
@@ -14,7 +15,7 @@ Per design (mean over seeds, spread = max - min over seeds):
 - fit_s: fit time (seconds, this machine)
 Each seed sets both the simulated panel and the model's seed.
 """
-import argparse, json, time, warnings
+import argparse, json, sys, time, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from deepcausal_nb.config import load_config
@@ -85,6 +86,27 @@ def run_one(design: str, seed: int, overrides: list) -> dict:
         fitted = fit(panel, cfg, progress=False)
     return dict(design=design, seed=seed, fit_s=time.perf_counter() - t0, epochs=fitted.info.get('epochs'), **score(sim, panel, fitted))
 
+def _job(args):
+    "One fit as a Dask job: its share of the worker's cores for torch, then `fn(design, seed, overrides)`."
+    fn, threads, job = args
+    torch.set_num_threads(threads)
+    return fn(*job)
+
+def each_run(jobs: list, fn, scheduler=None, workers=None):
+    "Yield `fn(design, seed, overrides)` for every job: here, one after another; on Dask (a scheduler or local workers) as they finish."
+    if not (scheduler or workers):
+        for job in jobs: yield fn(*job)
+        return
+    import cloudpickle
+    from deepcausal_nb.cluster import dask_client, run_jobs, local_layout
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])   # workers need not find this script on their path
+    with dask_client(None if scheduler == 'local' else scheduler, workers=workers) as (client, where):
+        threads = local_layout(workers)['torch_threads'] if where == 'local' else 1
+        print(f'running {len(jobs)} fits on {where}', flush=True)
+        for _, r in run_jobs(_job, [(fn, threads, j) for j in jobs], client, desc='fits'):
+            if 'error' in r: raise RuntimeError(r['error'])
+            yield r
+
 def summary(rows: pd.DataFrame) -> pd.DataFrame:
     g = rows.groupby('design', sort=False)
     out = g[['share_mae_pp', 'share_max_pp', 'srmse', 'corr', 'corr_varying', 'coef_rsd', 'wape', 'naive_wape', 'fit_s']].mean()
@@ -98,17 +120,18 @@ if __name__ == '__main__':
     ap.add_argument('--seeds', default='0,1,2')
     ap.add_argument('--set', dest='overrides', action='append', default=[], metavar='KEY=VALUE', help='config override (repeatable)')
     ap.add_argument('--json', help='also write every run (one row per design x seed) to this JSON file')
+    ap.add_argument('--scheduler', help="run the fits as Dask jobs on this scheduler (tcp://host:8786), or 'local' for a local cluster")
+    ap.add_argument('--workers', type=int, help='local cluster: worker processes (default one per core); implies Dask')
     a = ap.parse_args()
     torch.set_num_threads(max(1, torch.get_num_threads()))
     rows = []
-    for design in a.designs.split(','):
-        for seed in map(int, a.seeds.split(',')):
-            r = run_one(design, seed, a.overrides)
-            rows.append(r)
-            varying = '' if r['corr_varying'] is None else f" (varying {r['corr_varying']:.2f})"
-            print(f"{design:>10} seed {seed}: share MAE {r['share_mae_pp']:.2f} pp (max {r['share_max_pp']:.2f}), SRMSE {r['srmse']:.3f}, "
-                  f"corr {r['corr']:.2f}{varying}, coef RSD {r['coef_rsd']:.3f}, "
-                  f"WAPE {100 * r['wape']:.2f}% (naive {100 * r['naive_wape']:.2f}%), media {r['media_share']:.1f}% (true {r['true_media_share']:.1f}%), "
-                  f"{r['fit_s']:.1f} s, {r['epochs']} epochs; slopes {r['slopes']} (true {r['true_slopes']})", flush=True)
-            if a.json: Path(a.json).write_text(json.dumps(rows, indent=1, default=float))
+    for r in each_run([(d, s, a.overrides) for d in a.designs.split(',') for s in map(int, a.seeds.split(','))], run_one, a.scheduler, a.workers):
+        design, seed = r['design'], r['seed']
+        rows.append(r)
+        varying = '' if r['corr_varying'] is None else f" (varying {r['corr_varying']:.2f})"
+        print(f"{design:>10} seed {seed}: share MAE {r['share_mae_pp']:.2f} pp (max {r['share_max_pp']:.2f}), SRMSE {r['srmse']:.3f}, "
+              f"corr {r['corr']:.2f}{varying}, coef RSD {r['coef_rsd']:.3f}, "
+              f"WAPE {100 * r['wape']:.2f}% (naive {100 * r['naive_wape']:.2f}%), media {r['media_share']:.1f}% (true {r['true_media_share']:.1f}%), "
+              f"{r['fit_s']:.1f} s, {r['epochs']} epochs; slopes {r['slopes']} (true {r['true_slopes']})", flush=True)
+        if a.json: Path(a.json).write_text(json.dumps(rows, indent=1, default=float))
     print('\n' + summary(pd.DataFrame(rows)).round(3).to_string())

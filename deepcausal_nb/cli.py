@@ -213,8 +213,12 @@ def cmd_report(args) -> int:
         return 0
     if args.out: raise DeepCausalError("--out names one report; for several datasets use --out-dir")
     def done(r): print(f"  {'ok    ' if r['status'] == 'ok' else 'FAILED'} {r['data']} ({r['seconds']:.0f} s){': ' + r['message'] if r['message'] else ''}", file=sys.stderr)
-    print(f"rendering {len(data)} reports, {args.jobs} at a time ...", file=sys.stderr)
-    res = render_batch(data, args.out_dir, params, jobs=args.jobs, force=args.force, on_done=done)
+    from deepcausal_nb.cluster import scheduler_address
+    cfg = load_config(args.settings)
+    where = scheduler_address(args.scheduler, cfg) or f"a local Dask cluster ({args.jobs or cfg.cluster.workers or 'one per core'} at a time)"
+    print(f"rendering {len(data)} reports on {where} ...", file=sys.stderr)
+    res = render_batch(data, args.out_dir, params, jobs=args.jobs, force=args.force, on_done=done, scheduler=args.scheduler,
+                       progress=not args.no_progress)
     print(Path(args.out_dir)/'index.html')
     return 0 if (res.status == 'ok').all() else 1
 
@@ -272,7 +276,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument('--out-dir', default='reports/out', help='directory for a batch (default reports/out)')
     sp.add_argument('-p', '--param', action='append', nargs='+', default=[], metavar='NAME=VALUE',
                     help='template parameter: -p epochs=200 or papermill\'s -p epochs 200 (repeatable)')
-    sp.add_argument('--jobs', type=int, default=2, help='reports rendered in parallel in a batch (default 2)')
+    sp.add_argument('--jobs', type=int, help='a batch on the local cluster: reports rendered at a time (default cluster.workers, else one per core)')
+    sp.add_argument('--scheduler', metavar='ADDRESS', help="a batch on an existing Dask scheduler (tcp://host:8786); default $DASK_SCHEDULER_ADDRESS, "
+                    "cluster.scheduler, else a local cluster ('local' forces it)")
     sp.add_argument('--no-progress', action='store_true', help='no progress bar')
     sp.add_argument('--force', action='store_true', help='overwrite existing reports')
     add_column_flags(sp); common(sp); sp.set_defaults(func=cmd_report)

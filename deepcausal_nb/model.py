@@ -128,6 +128,21 @@ class DeepCausalMMM(nn.Module):
             self.head_w[m].copy_(torch.randn(self.head_w[m].shape, generator=g) * 0.01)
         return self
 
+    @torch.no_grad()
+    def jitter(self, rngs: list, scale: float = 1.):
+        "Move member m's media parameters (adstock, half-saturation, slope, coefficient) by `scale` × their prior sd, in their own space, with `rngs[m]` (None: unmoved)."
+        cfg = self.cfg
+        for m, rng in enumerate(rngs):
+            if rng is None or scale == 0: continue
+            e = lambda: torch.tensor(rng.standard_normal(len(self.channels)), dtype=torch.float32, device=self.coef_raw.device) * scale
+            self.adstock_raw[m] += e()                                          # logit of the decay's fraction of its maximum
+            self.log_half_saturation[m] += cfg.half_saturation_sd * e()
+            a = (self.slope[m].log() + cfg.hill_slope_sd * e()).exp().clamp_min(cfg.hill_slope_min + 1e-3)
+            self.slope_raw[m] = torch.log(torch.expm1(a - cfg.hill_slope_min))
+            c = self.coef[m] * (0.5 * e()).exp()                                # within a factor e^±0.5 of where it was
+            self.coef_raw[m] = torch.log(torch.expm1(c.clamp_min(1e-6)))
+        return self
+
     def set_fit_weeks(self, n_weeks: int, n_fit: int, span: int|None = None):
         "Fit the level on the first `n_fit` of `n_weeks` weeks, knots laid over `span` weeks; keeps learned knots when their number is unchanged."
         dev = self.region_base.device

@@ -426,8 +426,13 @@ def notebook_to_html(notebook, out, title: str|None = None) -> Path:
     page = re.sub(r'<script[^>]*\bsrc\s*=\s*["\']{2}[^>]*>\s*</script>', '', page)   # the emptied CDN script tags
     bad = external_resources(page)
     if bad: raise ReportError(f"the report would load from the network: {bad[:2]}")
-    Path(out).write_text(page, encoding='utf-8')
+    _write_atomic(Path(out), page)
     return Path(out)
+
+def _write_atomic(path: Path, text: str):
+    "Write `text` to a temporary name beside `path`, then rename: a reader (or a crash) never sees half a file."
+    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
+    tmp.write_text(text, encoding='utf-8'); tmp.replace(path)
 
 def _kernel_manager_class():
     "A kernel manager on local IPC sockets instead of TCP: private to this machine (and the kernel stays quiet about TCP)."
@@ -493,39 +498,56 @@ def render_report(data,                         # the dataset (CSV/parquet)
     return notebook_to_html(nb_out, out, title)
 
 # %% ../nbs/13_report.ipynb #5ba0bfcd
-def _render_one(args) -> dict:
-    data, out, params, force, threads = args
-    os.environ['OMP_NUM_THREADS'] = str(threads)       # the kernel inherits it
-    t0 = time.time()
+def _render_one(job: dict) -> dict:
+    "One report of a batch, as a Dask job: the kernel gets `threads` torch threads; NAME.json records the scheduler and worker it ran on."
+    from deepcausal_nb.cluster import worker_address
+    if job.get('threads'): os.environ['OMP_NUM_THREADS'] = str(job['threads'])       # the kernel inherits it
+    t0, worker = time.time(), worker_address()
+    row = dict(data=str(job['data']), worker=worker)
     try:
-        path = render_report(data, out, params, force=force, progress=False)
-        return dict(data=str(data), status='ok', html=str(path), message='', seconds=round(time.time() - t0, 1))
+        path = render_report(job['path'], job['out'], job['parameters'], force=True, progress=False)   # collisions were checked before submitting
+        summary = Path(path).with_suffix('.json')
+        record = json.loads(summary.read_text()) if summary.exists() else {}
+        _write_atomic(summary, json.dumps(dict(record, scheduler=job['where'], worker=worker), indent=2, default=str))
+        return dict(row, status='ok', html=str(path), message='', seconds=round(time.time() - t0, 1))
     except Exception as e:     # one dataset's failure, whatever it is, is reported and does not stop the batch
         msg = str(e) if isinstance(e, DeepCausalError) else f"{type(e).__name__}: {_first_line(e)}"
-        return dict(data=str(data), status='failed', html='', message=msg, seconds=round(time.time() - t0, 1))
+        return dict(row, status='failed', html='', message=msg, seconds=round(time.time() - t0, 1))
 
 def render_batch(datasets,                    # paths of datasets
                  out_dir='reports/out',       # one NAME.html per dataset (NAME = file stem) and index.html
                  parameters: dict|None = None, # parameters for every report
-                 jobs: int = 2,               # reports rendered in parallel (processes)
+                 jobs: int|None = None,       # local cluster: reports rendered at a time (default `cluster.workers`, else one per core)
                  force: bool = False,
                  on_done=None,                # callback(result dict) as each report finishes
+                 scheduler: str|None = None,  # a Dask scheduler address; default: $DASK_SCHEDULER_ADDRESS, `cluster.scheduler`, else a local cluster
+                 progress: bool = True,       # a bar over the batch
                 ) -> pd.DataFrame:
-    "Render one report per dataset in parallel processes; write out_dir/index.html; one row per dataset."
-    import concurrent.futures as cf, multiprocessing as mp
+    "Render one report per dataset as Dask jobs (local cluster or `scheduler`), streaming results as they finish; write out_dir/index.html; one row per dataset."
+    from deepcausal_nb.cluster import dask_client, run_jobs, local_layout
     datasets = [Path(d) for d in datasets]
     if not datasets: raise ReportError("no datasets given")
     stems = pd.Series([d.stem for d in datasets])
     if stems.duplicated().any(): raise ReportError(f"datasets share a file name ({stems[stems.duplicated()].iloc[0]!r}): their reports would collide; rename one")
     out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
-    jobs = max(1, min(int(jobs), len(datasets)))
-    threads = max(1, (os.cpu_count() or 1) // jobs)
-    work = [(d, out_dir/f'{d.stem}.html', parameters, force, threads) for d in datasets]
-    rows = []
-    with cf.ProcessPoolExecutor(jobs, mp_context=mp.get_context('spawn')) as ex:
-        for fut in cf.as_completed([ex.submit(_render_one, w) for w in work]):
-            rows.append(fut.result())
+    rows, todo = [], []
+    for d in datasets:
+        out = out_dir/f'{d.stem}.html'
+        taken = [p for p in (out, out.with_suffix('.ipynb')) if p.exists()]
+        if taken and not force:
+            rows.append(dict(data=str(d), worker=None, status='failed', html='', seconds=0.,
+                             message=f"{taken[0]} exists; pass --force to overwrite it, or choose another --out-dir"))
             if on_done: on_done(rows[-1])
+        else: todo.append(dict(data=str(d), path=str(d.resolve()), out=str(out.resolve()), parameters=parameters))   # absolute: a remote worker's cwd differs
+    if todo:
+        n = min(int(jobs), len(todo)) if jobs else None
+        with dask_client(scheduler, workers=n) as (client, where):
+            threads = local_layout(n)['torch_threads'] if where == 'local' else None
+            for job in todo: job.update(where=where, threads=threads)
+            for i, res in run_jobs(_render_one, todo, client, progress=progress, desc='reports'):
+                if 'error' in res: res = dict(data=todo[i]['data'], worker=None, status='failed', html='', message=res['error'], seconds=0.)
+                rows.append(res)
+                if on_done: on_done(res)
     res = pd.DataFrame(rows).set_index('data').loc[[str(d) for d in datasets]].reset_index()
     write_index(res, out_dir/'index.html')
     return res

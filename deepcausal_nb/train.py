@@ -444,6 +444,7 @@ def fit(panel: Panel,                 # the data (see `load_panel`)
             # the other members start at member 0's posterior mode and move to their own resample's: a short second
             # fit, batched, instead of `members - 1` full ones (each member still has its own objective and gradient)
             rest = _broadcast(model, _build(panel, cfg, n_train, init_level, priors, device, members - 1, first_member=1))
+            rest.jitter([np.random.default_rng([tc.seed, k, 2]) for k in range(1, members)], tc.member_jitter)
             rb = _run(rest, t, season, cfg, fit_mask, tc.member_epochs, kpi_scale, None, f'fit (members 2-{members})', progress,
                       lr_peak=tc.member_lr, weights=weights[1:])
             info['members_phase'] = dict(members=members - 1, epochs=len(rb['history']['loss']))   # outside `phases`: those trace member 0's history
