@@ -74,21 +74,15 @@ def cmd_simulate(args) -> int:
 # %% ../nbs/90_cli.ipynb #6c3417d5
 def _fmt(x): return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.4f}"
 
-def cmd_fit(args) -> int:
-    "Fit a model and write a run directory."
+def _fit_job(job: dict) -> dict:
+    "Load, fit and write a run directory: here, or as one Dask job on a worker (the ensemble is one batched model, so one job)."
     from deepcausal_nb.data import load_panel
-    from deepcausal_nb.train import fit
-    from deepcausal_nb.decompose import write_run, RUN_FILES
-    cfg = config_from_args(args)
-    for key, v in (('train.epochs', args.epochs), ('train.seed', args.seed), ('data.holdout_weeks', args.holdout_weeks)):
-        if v is not None: set_value(cfg, key, v)
-    if args.no_progress: cfg.train.progress = False
-    out = Path(args.out) if args.out else Path('runs')/Path(args.data).stem
-    _not_input([out/f for f in (*RUN_FILES.values(), 'checkpoint.pt')], args.data)
-    if (out/'model.pt').exists() and not args.force: raise DeepCausalError(f"{out} already holds a fitted model; pass --force to overwrite it or choose another --out")
-    panel = load_panel(args.data, **column_kwargs(args), config=cfg.data)
+    from deepcausal_nb.train import fit, TrainingError
+    from deepcausal_nb.decompose import write_run
+    from deepcausal_nb.cluster import worker_address
+    cfg, out = job['config'], Path(job['out'])
+    panel = load_panel(job['data'], **job['columns'], config=cfg.data)
     for w in panel.warnings: print(f"warning: {w}", file=sys.stderr)
-    from deepcausal_nb.train import TrainingError
     out.mkdir(parents=True, exist_ok=True)
     ck = out/'checkpoint.pt'
     try: fitted = fit(panel, cfg, checkpoint=ck)
@@ -96,11 +90,35 @@ def cmd_fit(args) -> int:
         if e.fitted is None: raise
         e.fitted.save(out/'model.diverged.pt')
         raise TrainingError(f"{e} (last good model saved to {out/'model.diverged.pt'})") from None
-    paths = write_run(fitted, panel, out, source=args.data)
+    paths = write_run(fitted, panel, out, source=job['data'])
     ck.unlink(missing_ok=True)    # the finished model supersedes it
-    m = json.loads(paths['metrics'].read_text())
+    return dict(metrics=json.loads(paths['metrics'].read_text()), shape=(panel.n_regions, panel.n_weeks, panel.n_channels),
+                fit_seconds=fitted.info['fit_seconds'], worker=worker_address())
+
+def cmd_fit(args) -> int:
+    "Fit a model and write a run directory (on a Dask worker with --scheduler)."
+    from deepcausal_nb.decompose import RUN_FILES
+    cfg = config_from_args(args)
+    for key, v in (('train.epochs', args.epochs), ('train.seed', args.seed), ('data.holdout_weeks', args.holdout_weeks)):
+        if v is not None: set_value(cfg, key, v)
+    if args.no_progress: cfg.train.progress = False
+    out = Path(args.out) if args.out else Path('runs')/Path(args.data).stem
+    _not_input([out/f for f in (*RUN_FILES.values(), 'checkpoint.pt')], args.data)
+    if (out/'model.pt').exists() and not args.force: raise DeepCausalError(f"{out} already holds a fitted model; pass --force to overwrite it or choose another --out")
+    job = dict(data=str(Path(args.data).resolve()), out=str(out.resolve()), columns=column_kwargs(args), config=cfg)
+    if args.scheduler:
+        from deepcausal_nb.cluster import dask_client, run_jobs
+        cfg.train.progress = False                      # a worker's bar would go to its own log
+        with dask_client(args.scheduler) as (client, where):
+            print(f"fitting on {where} ...", file=sys.stderr)
+            (_, r), = run_jobs(_fit_job, [job], client, retries=1, progress=False)
+        if 'error' in r: raise DeepCausalError(f"the fit failed on the cluster: {r['error']}")
+    else: r = _fit_job(job)
+    m = r['metrics']
     h, base = m['holdout'], m['baselines']
-    print(f"fitted {panel.n_regions} regions x {panel.n_weeks} weeks x {panel.n_channels} channels in {fitted.info['fit_seconds']:.1f} s ({m['epochs']} epochs)")
+    R, T, C = r['shape']
+    print(f"fitted {R} regions x {T} weeks x {C} channels in {r['fit_seconds']:.1f} s ({m['epochs']} epochs, {m.get('members', 1)} members)"
+          + (f" on {r['worker']}" if r.get('worker') else ''))
     if h:
         best = min(base, key=lambda k: base[k]['holdout']['rmse'])
         print(f"holdout ({m['holdout_weeks']} weeks): R2 {h['r2']:.4f}  within-region R2 {h['r2_within']:.3f}  RMSE {_fmt(h['rmse'])}  WAPE {h['wape']:.4f}")
@@ -250,6 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument('--holdout-weeks', type=int); sp.add_argument('--epochs', type=int); sp.add_argument('--seed', type=int)
     sp.add_argument('--no-progress', action='store_true', help='no progress bar')
     sp.add_argument('--force', action='store_true', help='overwrite an existing run')
+    sp.add_argument('--scheduler', metavar='ADDRESS', help="fit as one job on a Dask scheduler (tcp://host:8786; 'local': a local cluster); "
+                    "the data path and --out must be reachable from its workers")
     sp.set_defaults(func=cmd_fit)
     sp = sub.add_parser('optimize', help='reallocate a budget with a fitted run')
     sp.add_argument('run_dir', help='a run directory written by `fit`')
