@@ -15,16 +15,13 @@ For each panel (the recovery suite's designs, `benchmarks/recovery.py`, without 
 and the accuracy of the ensemble's mean next to member 0 alone (the plain fit): share MAE in percentage points.
 Each seed sets both the simulated panel and the model's seed.
 """
-import argparse, json, sys, time, warnings
+import argparse, json, sys
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import cloudpickle, recovery
-from recovery import DESIGNS, HOLDOUT, true_contributions, each_run
-from deepcausal_nb.config import load_config
-from deepcausal_nb.data import load_panel
-from deepcausal_nb.simulate import simulate
-from deepcausal_nb.train import fit, ensemble_interval
+from recovery import DESIGNS, true_contributions, each_run, fit_design
+from deepcausal_nb.train import ensemble_interval
 from deepcausal_nb.decompose import prediction_interval
 
 LEVELS = (0.5, 0.8, 0.9, 0.95)
@@ -62,14 +59,8 @@ def score(sim, panel, fitted) -> dict:
     return out
 
 def run_one(design: str, seed: int, overrides: list) -> dict:
-    sim = simulate(seed=seed, **DESIGNS[design])
-    cfg = load_config(overrides=[f'train.seed={seed}', *overrides])
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')
-        panel = load_panel(sim.data, holdout_weeks=HOLDOUT)
-        t0 = time.perf_counter()
-        fitted = fit(panel, cfg, progress=False)
-    return dict(design=design, seed=seed, fit_s=time.perf_counter() - t0, members=fitted.members, **score(sim, panel, fitted))
+    sim, panel, fitted, seconds = fit_design(design, seed, overrides)
+    return dict(design=design, seed=seed, fit_s=seconds, members=fitted.members, **score(sim, panel, fitted))
 
 def table(rows: list[dict]) -> pd.DataFrame:
     "One row per nominal level: coverage and mean width over every channel (share, ROI), week and holdout cell."

@@ -76,7 +76,8 @@ def score(sim, panel, fitted) -> dict:
                 slopes=[round(float(x), 2) for x in pt.hill_slope], true_slopes=[round(ch['hill_slope'], 2) for ch in sim.truth['channels'].values()],
                 decays=[round(float(x), 2) for x in pt.adstock_decay], true_decays=[round(ch['adstock_decay'], 2) for ch in sim.truth['channels'].values()])
 
-def run_one(design: str, seed: int, overrides: list) -> dict:
+def fit_design(design: str, seed: int, overrides: list) -> tuple:
+    "Simulate `design` with `seed` and fit it (the model seeded alike): (sim, panel, fitted, fit seconds)."
     sim = simulate(seed=seed, **DESIGNS[design])
     cfg = load_config(overrides=[f'train.seed={seed}', *overrides])
     with warnings.catch_warnings():
@@ -84,7 +85,11 @@ def run_one(design: str, seed: int, overrides: list) -> dict:
         panel = load_panel(sim.data, holdout_weeks=HOLDOUT)
         t0 = time.perf_counter()
         fitted = fit(panel, cfg, progress=False)
-    return dict(design=design, seed=seed, fit_s=time.perf_counter() - t0, epochs=fitted.info.get('epochs'), **score(sim, panel, fitted))
+    return sim, panel, fitted, time.perf_counter() - t0
+
+def run_one(design: str, seed: int, overrides: list) -> dict:
+    sim, panel, fitted, seconds = fit_design(design, seed, overrides)
+    return dict(design=design, seed=seed, fit_s=seconds, epochs=fitted.info.get('epochs'), **score(sim, panel, fitted))
 
 def _job(args):
     "One fit as a Dask job: its share of the worker's cores for torch, then `fn(design, seed, overrides)`."
