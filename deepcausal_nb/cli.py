@@ -271,10 +271,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument('--scheduler', metavar='ADDRESS', help="fit as one job on a Dask scheduler (tcp://host:8786; 'local': a local cluster); "
                     "the data path and --out must be reachable from its workers")
     sp.set_defaults(func=cmd_fit)
-    sp = sub.add_parser('optimize', help='reallocate a budget with a fitted run')
+    sp = sub.add_parser('optimize', help='reallocate a budget with a fitted run', formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     sp.add_argument('run_dir', help='a run directory written by `fit`')
-    sp.add_argument('--budget', default='100%', help="total over the planning window: a number, or relative to current ('110%%', '1.1x'); default: the current total")
-    sp.add_argument('--bounds', nargs='*', default=[], metavar='CH=LO:HI', help="per-channel bounds: absolute (tv=1000:5000) or relative to current (tv=0.5x:2x); either side may be empty")
+    sp.add_argument('--budget', default='100%', help="total over the planning window: a number, or relative to current ('110%%', '1.1x')")
+    sp.add_argument('--bounds', nargs='*', default=[], metavar='CH=LO:HI', help="per-channel bounds: absolute (tv=1000:5000) or relative to current "
+                    "(tv=0.5x:2x), either side may be empty; channels not named stay within report.bound_low..report.bound_high "
+                    "of their current spend (0.5x:2x, as in the report; --set report.bound_high=... to change)")
     sp.add_argument('--fix', nargs='*', default=[], metavar='CH', help='channels held at their current spend')
     sp.add_argument('--weeks', type=int, help='planning window in weeks (default: report.planning_weeks)')
     sp.add_argument('--at-most', action='store_true', help='spend at most the budget instead of exactly')

@@ -387,7 +387,8 @@ def budget_curves(curves: list[ResponseCurveFit]) -> tuple[list[ResponseCurveFit
 
 def plan_budget(fitted: FittedMMM, panel: Panel,
                 budget=None,                   # total (number or text as in `parse_budget`); default the current total
-                bounds=None,                   # {channel: (lower, upper)} or texts as in `parse_bound`
+                bounds=None,                   # {channel: (lower, upper)} or texts as in `parse_bound`; channels not named keep the default:
+                                               # report.bound_low..report.bound_high × current spend (0.5x..2x), as in the report
                 fixed=None,                    # channels held at current spend, or {channel: spend}
                 total: str = '=',
                 weeks: int|None = None,        # planning window; default the report's planning_weeks
@@ -404,5 +405,10 @@ def plan_budget(fitted: FittedMMM, panel: Panel,
     spend_columns = dict(zip(panel.columns.media, panel.columns.spend))
     if bounds is not None and not isinstance(bounds, dict): bounds = parse_bounds(bounds, curves, spend_columns)
     inside, held = budget_curves(curves)
+    # one default everywhere (report, CLI, library): no plan trusts a curve far outside the spends it was fitted on
+    names, rc = [c.channel for c in inside], fitted.config.report
+    given = {resolve_channel(k, names, spend_columns): v for k, v in (bounds or {}).items()}
+    held_fixed = {resolve_channel(k, names, spend_columns) for k in (fixed if isinstance(fixed, (list, tuple, set)) else (fixed or {}))}
+    bounds = {**{c.channel: (rc.bound_low * c.current_spend, rc.bound_high * c.current_spend) for c in inside if c.channel not in held_fixed}, **given}
     plan = replace(optimize_allocation(inside, budget, bounds, fixed, total, spend_columns), held=tuple(held))
     return check_plan(plan, fitted, panel, weeks)
