@@ -28,3 +28,9 @@ def test_settings_ini_mirrors_the_typed_defaults():
     for key in config_keys():
         section, name = key.split('.')
         assert re.search(rf'^{name}\s*=', text, re.M), f'settings.ini lacks {key}'
+
+def test_jupyterlab_is_installed_to_open_the_notebooks():
+    import subprocess, sys
+    jupyter = Path(sys.executable).parent/'jupyter'
+    r = subprocess.run([str(jupyter), 'lab', '--version'], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and int(r.stdout.strip().split('.')[0]) >= 4, r.stderr
