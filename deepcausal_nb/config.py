@@ -74,7 +74,7 @@ class TrainConfig:
     resample_weeks: int = 4          # members after the first weigh each region's blocks of this many weeks by a Bayesian bootstrap
     member_epochs: int = 100         # members after the first start at its fit and refit their resample for this many epochs (0: all from scratch)
     member_lr: float = 1.0           # their learning rate's peak, as a fraction of learning_rate
-    member_jitter: float = 0.3       # ... and start from its media parameters moved by this many prior sds (0: exactly its fit)
+    member_jitter: float = 0.5       # ... and start from its media parameters moved by this many prior sds (chosen by measured coverage)
     prior_draws: bool = True         # members after the first also centre each prior at a draw from it (a randomised MAP)
     huber_delta: float = 0.1         # Huber loss delta, in units of the scaled KPI (1 = a region's mean)
     l1_weight: float = 0.0           # L1 penalty on media coefficients (sparsity)

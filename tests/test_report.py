@@ -42,6 +42,12 @@ def test_html_is_self_contained(report):
     assert 'widget-view+json' not in page
     h = json.loads(report.with_suffix('.json').read_text())
     assert h['title'] == 'Brand X' and h['regions'] == 3 and h['plan']['weeks'] == 13
+    import hashlib                                                  # what produced it: in the record and the page's footer
+    digest = hashlib.sha256((report.parent.parent/'brand.csv').read_bytes()).hexdigest()
+    assert h['provenance']['sha256'] == digest and h['provenance']['data'] == 'brand.csv' and h['provenance']['settings']['train']['epochs'] == 60
+    assert digest in page and 'ensemble member' in page
+    for k in ('share_lo', 'share_hi', 'roi_lo'): assert k in h['top_channels'][0]          # intervals in the record
+    assert {'lift_lo', 'lift_hi', 'p_better'} <= set(h['plan']) and 'distinguishable' in h
     assert report.with_suffix('.ipynb').exists() and report.with_suffix('.model.pt').exists()
 
 def test_refuses_overwrite_then_reuses_saved_model(report, tmp_path):
