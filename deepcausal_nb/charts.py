@@ -18,11 +18,11 @@ from plotly.subplots import make_subplots
 from plotly.colors import qualitative
 from .config import DeepCausalError, ModelConfig
 from .data import Panel
-from .train import FittedMMM
+from .train import FittedMMM, ensemble_interval, time_labels
 from .transforms import adstock_kernel
 from .metrics import metrics_table
 from .dag import plot_dag, plot_adjacency
-from .decompose import contributions_frame, predictions_frame, channel_table, _point
+from .decompose import contributions_frame, predictions_frame, channel_table, _point, _members
 from .response import ResponseCurveFit, response_curves, roi_table
 from .optimize import BudgetPlan, plan_budget, budget_scenarios
 
@@ -219,8 +219,9 @@ def plot_decomposition(contrib: pd.DataFrame,   # `contributions_frame`: region,
                        channels,                # the channels (media columns), in panel order
                        controls=(),             # controls to show as their own band; the others share one 'controls' band
                        title: str|None = None,
+                       media_interval: pd.DataFrame|None = None,  # time, lo, hi: the weekly all-media contribution's ensemble interval
                       ) -> go.Figure:
-    "Stacked areas of every component per week, summed over regions (negatives stacked below zero), with the net prediction as a line."
+    "Stacked areas of every component per week, summed over regions (negatives stacked below zero), with the net prediction as a line, and the media total with its interval."
     band, order, colors = _bands(contrib, channels, controls)
     wide = contrib.assign(_band=band.to_numpy(), _t=_time_values(contrib['time']).to_numpy()).pivot_table(
         index='_t', columns='_band', values='value', aggfunc='sum', sort=True).reindex(columns=order).fillna(0.)
@@ -235,7 +236,15 @@ def plot_decomposition(contrib: pd.DataFrame,   # `contributions_frame`: region,
                                      hovertemplate=f'{b}: ' + '%{customdata:,.0f}<extra></extra>', hoverinfo=None if k == 0 else 'skip'))
     fig.add_trace(go.Scatter(x=wide.index, y=wide.sum(axis=1), name='predicted (net)', mode='lines', line=dict(color=ACTUAL_COLOR, width=2),
                              hovertemplate='predicted: %{y:,.0f}<extra></extra>'))
-    media = wide[[c for c in order if c in set(map(str, channels))]].to_numpy().sum() / wide.to_numpy().sum()
+    media_cols = [c for c in order if c in set(map(str, channels))]
+    if media_interval is not None:   # all media together, unstacked, with the members' interval around it
+        mi = media_interval.assign(_t=_time_values(media_interval['time']).to_numpy()).set_index('_t').sort_index()
+        fig.add_trace(go.Scatter(x=mi.index, y=mi['hi'], mode='lines', line=dict(width=0), showlegend=False, hoverinfo='skip'))
+        fig.add_trace(go.Scatter(x=mi.index, y=mi['lo'], mode='lines', line=dict(width=0), fill='tonexty', fillcolor='rgba(60,60,60,0.25)',
+                                 name='all media: interval', customdata=mi['hi'], hovertemplate='all media: %{y:,.0f} to %{customdata:,.0f}<extra></extra>'))
+        fig.add_trace(go.Scatter(x=wide.index, y=wide[media_cols].sum(axis=1), name='all media', mode='lines',
+                                 line=dict(color='#333333', width=1.5, dash='dot'), hovertemplate='all media: %{y:,.0f}<extra></extra>'))
+    media = wide[media_cols].to_numpy().sum() / wide.to_numpy().sum()
     return _layout(fig, title or 'What drives the KPI each week (sum over regions)', f'media channels: {100 * media:.1f}% of the predicted KPI',
                    hovermode='x unified', xaxis_title='week', yaxis_title='contribution to KPI per week (KPI units)')
 
@@ -551,13 +560,16 @@ def all_charts(fitted: FittedMMM, panel: Panel,
     pred = predictions_frame(fitted, panel, comp)
     contrib = contributions_frame(fitted, panel, comp)
     point = _point(comp)
+    each = _members(comp)['channels']                                                       # [M, R, T, C]
+    _, lo, hi = ensemble_interval(np.where(panel.input_mask[None, ..., None], each, 0.).sum((1, 3)), fitted.config.report.interval)   # [T]
+    media_interval = pd.DataFrame(dict(time=time_labels(panel.times), lo=lo, hi=hi))[panel.input_mask.any(0)]
     channels = list(panel.channels)
     curves = curves if curves is not None else response_curves(fitted, panel, weeks=weeks)
     evaluation = evaluation or fitted.evaluate(panel)
     roi = roi if roi is not None else roi_table(fitted, panel, curves, comp=comp)
     table = table if table is not None else channel_table(fitted, panel, comp, curves)
     charts = dict(fit=plot_fit(pred), quality=plot_quality(evaluation), holdout_scatter=plot_holdout_scatter(pred),
-                  residuals=plot_residuals(pred), decomposition=plot_decomposition(contrib, channels),
+                  residuals=plot_residuals(pred), decomposition=plot_decomposition(contrib, channels, media_interval=media_interval if fitted.members > 1 else None),
                   waterfall=plot_waterfall(contrib, channels), shares=plot_shares(table),
                   region_heatmap=plot_region_heatmap(contrib, channels), roi=plot_roi(roi),
                   response_curves=plot_response_curves(curves, level=fitted.config.report.interval), adstock=plot_adstock(fitted.parameters_table(), max_lag=min(fitted.config.model.max_lag, panel.n_weeks)),
