@@ -143,6 +143,7 @@ _CSS = """<style>
 .dcnb-card b{display:block;font-size:1.5em}
 .dcnb-warn{border-left:5px solid #d62728;background:#fdecea;padding:8px 12px;margin:10px 0}
 .dcnb-ok{border-left:5px solid #2ca02c;background:#eaf6ea;padding:8px 12px;margin:10px 0}
+.dcnb-muted{color:#666;border-left:5px solid #bbb;background:#f4f4f4;padding:4px 12px;margin:10px 0}
 .dcnb-summary table{border-collapse:collapse}.dcnb-summary td,.dcnb-summary th{padding:3px 10px;border-bottom:1px solid #eee;text-align:right}
 .dcnb-summary td:first-child,.dcnb-summary th:first-child{text-align:left}
 </style>"""
@@ -192,16 +193,24 @@ def summary_html(rd: ReportData) -> str:
         t = rd.plan.table.assign(change=lambda d: d.optimal - d.current).sort_values('change')
         moves = [r for r in t.itertuples() if abs(r.change) > 0.005 * max(rd.plan.current_total, 1e-12)]
         mv = ''.join(f"<tr><td>{e(r.channel)}</td><td>{_num(r.current)}</td><td>{_num(r.optimal)}</td><td>{_num(r.change, signed=True)}</td></tr>" for r in moves)
-        parts.append(f"<h3>Recommended reallocation</h3><p>Same total ({_num(rd.plan.current_total)} {e(rd.plan.unit)} over the last "
-                     f"{rd.plan.weeks} weeks' pattern), moved where the marginal return is highest, each channel kept between "
-                     f"{rd.config.report.bound_low:g}× and {rd.config.report.bound_high:g}× its current spend: expected {e(h['target'])} "
-                     f"<b>{_num(rd.plan.lift, signed=True)} ({rd.plan.lift_pct:+.2f}%)</b> under the model"
-                     + (f" ({lvl} interval {_num(rd.plan.lift_lo, signed=True)} to {_num(rd.plan.lift_hi, signed=True)}; "
-                        f"probability that it beats the current allocation: {rd.plan.p_better:.0%})" if h['members'] > 1 else '') + ".</p>"
-                     + (f"<table><tr><th>channel</th><th>current</th><th>recommended</th><th>change</th></tr>{mv}</table>" if moves else
-                        "<p>The current allocation is already optimal within the bounds.</p>")
-                     + (f"<p>Held at their current level, outside the budget (no spend column and no <code>cost_per_unit</code>): "
-                        f"{e(', '.join(rd.plan.held))}.</p>" if rd.plan.held else ''))
+        # a plan is only as good as the model: from one that loses to a naive forecast it is a hypothesis, shown muted
+        trusted = h['beats_baselines']
+        lift = f"{_num(rd.plan.lift, signed=True)} ({rd.plan.lift_pct:+.2f}%)"
+        body = (f"<p>Same total ({_num(rd.plan.current_total)} {e(rd.plan.unit)} over the last "
+                f"{rd.plan.weeks} weeks' pattern), moved where the marginal return is highest, each channel kept between "
+                f"{rd.config.report.bound_low:g}× and {rd.config.report.bound_high:g}× its current spend: expected {e(h['target'])} "
+                + (f"<b>{lift}</b>" if trusted else lift) + " under the model"
+                + (f" ({lvl} interval {_num(rd.plan.lift_lo, signed=True)} to {_num(rd.plan.lift_hi, signed=True)}; "
+                   f"probability that it beats the current allocation: {rd.plan.p_better:.0%})" if h['members'] > 1 else '') + ".</p>"
+                + (f"<table><tr><th>channel</th><th>current</th><th>{'recommended' if trusted else 'model’s plan'}</th><th>change</th></tr>{mv}</table>" if moves else
+                   "<p>The current allocation is already optimal within the bounds.</p>")
+                + (f"<p>Held at their current level, outside the budget (no spend column and no <code>cost_per_unit</code>): "
+                   f"{e(', '.join(rd.plan.held))}.</p>" if rd.plan.held else ''))
+        if trusted: parts.append("<h3>Recommended reallocation</h3>" + body)
+        else: parts.append('<div class="dcnb-muted"><h3>A hypothesis, not a recommendation: reallocation</h3>'
+                           '<p>The model does not beat a naive forecast on the held-out weeks (see the warning above), so what it says about '
+                           'spending differently is untested. Treat this plan as a hypothesis to test, for example with a geo experiment, '
+                           'not as a decision.</p>' + body + '</div>')
     else: parts.append(f"<h3>Budget</h3><p>No allocation: {e(rd.plan_note)}</p>")
     parts.append('</div>')
     return '\n'.join(parts)
