@@ -125,7 +125,8 @@ def headline(rd: ReportData) -> dict:
                # a channel's effect is told apart from zero when its contribution's interval excludes 0
                distinguishable=[r.channel for r in ch.itertuples() if r.contribution_lo > 0],
                not_distinguishable=[r.channel for r in ch.itertuples() if not r.contribution_lo > 0],
-               plan=None if rd.plan is None else rd.plan.summary(), plan_note=rd.plan_note, provenance=provenance(rd))
+               plan=None if rd.plan is None else rd.plan.summary(), plan_note=rd.plan_note, provenance=provenance(rd),
+               not_used=list(rd.panel.warnings) + list(rd.fitted.info.get('notes', [])))   # ignored columns, masked cells, model parts switched off
     return out
 
 # %% ../nbs/13_report.ipynb #0a32551a
@@ -171,6 +172,10 @@ def summary_html(rd: ReportData) -> str:
     parts.append('<div class="dcnb-cards">' + ''.join(
         f'<div class="dcnb-card">{e(k)}<b>{_num(v, pct=True)}</b>of predicted {e(h["target"])}</div>'
         for k, v in [('Media', s['media']), ('Base + trend', s['base']), ('Seasonality', s['seasonality']), ('Controls', s['controls'])]) + '</div>')
+    if h['not_used']:   # what was left out is part of the answer: an ignored events column explains spikes the model cannot
+        parts.append('<h3>What the model did not use, and why</h3><ul>' + ''.join(f'<li>{e(n)}</li>' for n in h['not_used']) + '</ul>'
+                     '<p><small>To use a column the model left out (events, holidays, a promotion flag), give it as a control: '
+                     '<code>--controls price,promo,events</code> (papermill: <code>-p controls price,promo,events</code>).</small></p>')
     ref = dict(min='its lowest value in the training weeks', mean='its training mean', zero='zero')[rd.config.model.control_reference]
     parts.append(f'<p><small>Controls are measured from a reference level: each control contributes what it added over {ref} '
                  f'(<code>model.control_reference = {e(rd.config.model.control_reference)}</code>); the KPI at that level is in the base.</small></p>')

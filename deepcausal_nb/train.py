@@ -385,7 +385,8 @@ def fit(panel: Panel,                 # the data (see `load_panel`)
     notes = []
     if cfg.model.n_fourier and n_train < cfg.model.season_min_weeks:
         # a yearly pattern seen once cannot be told apart from a trend: learned seasonality would extrapolate noise
-        notes.append(f"seasonality off: {n_train} training weeks < model.season_min_weeks={cfg.model.season_min_weeks}")
+        notes.append(f"seasonality off: {n_train} training weeks < model.season_min_weeks={cfg.model.season_min_weeks} (a yearly pattern seen "
+                     f"less than twice cannot be told from a trend; lower model.season_min_weeks to force it)")
         cfg.model.n_fourier = 0
     if cfg.model.coef_log_range and panel.n_regions < cfg.model.modulation_min_regions:
         # in a single series (or a handful) a channel whose effect drifts and a baseline that drifts fit the data
