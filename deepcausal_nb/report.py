@@ -359,7 +359,7 @@ def live_panel(rd: ReportData):
 # %% ../nbs/13_report.ipynb #1ba336bb
 REPORT_PARAMETERS = ('data', 'title', 'region', 'time', 'target', 'media', 'spend', 'controls', 'holdout_weeks', 'epochs', 'seed',
                      'model', 'save_model', 'settings', 'overrides', 'budget_min', 'budget_max', 'budget_steps', 'planning_weeks',
-                     'cost_per_unit', 'focus_region', 'live', 'summary_path')
+                     'cost_per_unit', 'focus_region', 'live', 'summary_path', 'progress_path')
 
 _MATHJAX_CDN = re.compile(r'<script[^>]*src="https?://[^"]*mathjax[^"]*"[^>]*>\s*</script>', re.I)
 
@@ -406,7 +406,9 @@ def prepare_report(data=None,                    # CSV/parquet in long format; N
                    overrides=(),                 # ['train.lr=0.01', ...] applied last
                    budget_min=None, budget_max=None, budget_steps=None, planning_weeks=None,
                    cost_per_unit=None,           # {channel: money per unit of media} for impressions-only channels
-                   progress=False, **_) -> ReportData:
+                   progress=False,
+                   progress_path=None,           # a file the fit writes a plain progress bar to (`render_report` shows it on the console)
+                   **_) -> ReportData:
     "Everything the report template needs, from its parameters."
     if data is None: data = demo_data()
     if not Path(data).exists(): raise ReportError(f"{data}: no such file")
@@ -418,7 +420,9 @@ def prepare_report(data=None,                    # CSV/parquet in long format; N
         cfg.model, cfg.train = fitted.config.model, fitted.config.train
     else:
         panel = load_panel(data, region=region, time=time, target=target, media=media, spend=spend, controls=controls, config=cfg.data)
-        fitted = fit(panel, cfg, progress=progress)
+        if progress_path:
+            with open(progress_path, 'w', buffering=1, encoding='utf-8') as bar: fitted = fit(panel, cfg, progress=bar)
+        else: fitted = fit(panel, cfg, progress=progress)
         if save_model: fitted.save(save_model)
     return analyse(fitted, panel, cfg, cost_per_unit=cost_per_unit, source=str(data))
 
@@ -488,6 +492,23 @@ def _first_line(s) -> str:
     s = re.sub(r'\x1b\[[0-9;]*m', '', str(s)).strip()
     return s.splitlines()[0] if s else ''
 
+def _show_progress(path: Path, every: float = 0.5):
+    "Echo the last state of the plain progress bar the kernel's fit writes to `path` onto stderr, until the returned stop() is called."
+    import threading
+    stop, last = threading.Event(), ['']
+    def loop():
+        while not stop.wait(every):
+            try: text = path.read_text(encoding='utf-8', errors='replace')
+            except OSError: continue
+            now = next((p.strip() for p in reversed(text.replace('\n', '\r').split('\r')) if p.strip()), '')
+            if now and now != last[0]:
+                sys.stderr.write('\r' + now[:120].ljust(len(last[0][:120]))); sys.stderr.flush(); last[0] = now
+    t = threading.Thread(target=loop, daemon=True); t.start()
+    def done():
+        stop.set(); t.join()
+        if last[0]: sys.stderr.write('\r' + ' ' * min(len(last[0]), 120) + '\r'); sys.stderr.flush()
+    return done
+
 def render_report(data,                         # the dataset (CSV/parquet)
                   out=None,                     # NAME.html (NAME.ipynb, NAME.json, NAME.model.pt beside it); default reports/out/<data stem>.html
                   parameters: dict|None = None, # template parameters (see `REPORT_PARAMETERS`)
@@ -519,12 +540,18 @@ def render_report(data,                         # the dataset (CSV/parquet)
     if params.get('model') is None: params.setdefault('save_model', str(model_out.resolve()))
     out.parent.mkdir(parents=True, exist_ok=True)
     summary.unlink(missing_ok=True)
+    bar = out.with_name(f'.{out.stem}.progress')
+    if progress and 'progress_path' in known and params.get('model') is None: params['progress_path'] = str(bar.resolve())
     if on_start: on_start()
+    watch = _show_progress(bar) if params.get('progress_path') else None
     try:
-        pm.execute_notebook(str(template), str(nb_out), parameters=params, progress_bar=progress, cwd=os.getcwd(), kernel_name='python3',
-                            kernel_manager_class=_kernel_manager_class())
+        pm.execute_notebook(str(template), str(nb_out), parameters=params, progress_bar=progress and watch is None, cwd=os.getcwd(),
+                            kernel_name='python3', kernel_manager_class=_kernel_manager_class())
     except pm.PapermillExecutionError as e:
         raise ReportError(f"{data.name}: {e.ename}: {_first_line(e.evalue)} — the executed notebook with the failing cell is kept at {nb_out}") from None
+    finally:
+        if watch: watch()
+        bar.unlink(missing_ok=True)
     title = json.loads(summary.read_text()).get('title') if summary.exists() else None
     return notebook_to_html(nb_out, out, title)
 

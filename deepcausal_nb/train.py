@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn.functional as F
 from tqdm.auto import tqdm
+from tqdm.std import tqdm as std_tqdm
 import deepcausal_nb
 from .config import DeepCausalError, MMMConfig, config_to_dict, config_from_dict, load_config
 from .data import Panel, PanelScaler, ColumnMap, split_weeks, MIN_TRAIN_WEEKS, load_panel
@@ -153,7 +154,8 @@ def _run(model: DeepCausalMMM, t: dict, season, cfg: MMMConfig, fit_mask: torch.
     hist = dict(loss=[], objective=[], val_rmse=[])
     interrupted = False
     good = {k: v.detach().clone() for k, v in model.state_dict().items()}
-    bar = tqdm(range(epochs), desc=desc, disable=not progress, leave=False, mininterval=0.5)
+    bar = (std_tqdm(range(epochs), desc=desc, file=progress, leave=False, mininterval=0.5, ascii=True) if hasattr(progress, 'write')
+           else tqdm(range(epochs), desc=desc, disable=not progress, leave=False, mininterval=0.5))
     try:
         for epoch in bar:
             out = model(t['media'], t['controls'], season)
@@ -370,7 +372,7 @@ def validation_weeks(n_train: int, val_weeks: int) -> torch.Tensor:
 def fit(panel: Panel,                 # the data (see `load_panel`)
         config: MMMConfig|None = None, # defaults: `load_config()` (settings.ini)
         holdout_weeks: int|None = None, # last weeks kept out of everything fitted; default config.data.holdout_weeks
-        progress: bool|None = None,    # tqdm bar; default config.train.progress
+        progress=None,                 # tqdm bar (bool; default config.train.progress), or a text file to write a plain bar to (a report's CLI shows it)
         checkpoint=None,               # path: the model so far is saved there every `checkpoint_every` epochs (a killed fit leaves it)
         checkpoint_every: int = 50,
        ) -> FittedMMM:

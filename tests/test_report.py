@@ -129,3 +129,12 @@ def test_static_controls_in_browser(report):
         b.close()
     assert external == [], external[:5]
     assert console == [], console[:5]
+
+def test_console_shows_the_fits_own_progress(tmp_path):
+    data = tmp_path/'p.csv'
+    assert cli('simulate', data, '--regions', 2, '--weeks', 50, '--channels', 2, '--seed', 4).returncode == 0
+    r = cli('report', data, '--out', tmp_path/'p.html', *FAST, '--set', 'train.member_epochs=20')
+    assert r.returncode == 0, r.stderr
+    shown = r.stderr.replace('\r', '\n')
+    assert re.search(r'^fit: +\d+%\|', shown, re.M) and 'fit (members 2-8)' in shown, shown    # the epochs, not papermill's cell count
+    assert not list(tmp_path.glob('.*progress'))                                                # its scratch file is gone
