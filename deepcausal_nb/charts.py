@@ -4,14 +4,14 @@
 
 # %% auto #0
 __all__ = ['CHANNEL_PALETTE', 'COMPONENT_COLORS', 'CONTROL_PALETTE', 'MODEL_COLOR', 'ACTUAL_COLOR', 'BASELINE_MODEL_COLOR',
-           'MISSING_COLOR', 'SPLIT_COLORS', 'CORE_COMPONENTS', 'set_channel_order', 'channel_colors', 'plot_fit',
-           'plot_holdout_scatter', 'plot_residuals', 'plot_quality', 'plot_decomposition', 'plot_waterfall',
+           'MISSING_COLOR', 'SPLIT_COLORS', 'CORE_COMPONENTS', 'set_channel_order', 'channel_colors', 'fmt_number',
+           'plot_fit', 'plot_holdout_scatter', 'plot_residuals', 'plot_quality', 'plot_decomposition', 'plot_waterfall',
            'plot_shares', 'plot_roi', 'plot_response_curves', 'plot_adstock', 'plot_coefficients', 'plot_graph',
            'plot_dag_heatmap', 'plot_region_heatmap', 'plot_allocation', 'plot_budget_curve', 'plot_training',
            'all_charts']
 
 # %% ../nbs/12_charts.ipynb #1c6bc74a
-import warnings
+import math, warnings
 import numpy as np, pandas as pd, torch
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -55,6 +55,14 @@ def _time_values(values) -> pd.Series:
     if num.notna().all(): return num
     dates = pd.to_datetime(s.astype(str), errors='coerce', format='ISO8601')
     return dates if dates.notna().all() else s.astype(str)
+
+def fmt_number(v, pct: bool = False, signed: bool = False) -> str:
+    "The one way a report writes a number (summary, budget panel, chart titles): 27377568 -> '27.38M', 0.079 -> '7.9%' with pct."
+    if v is None or (isinstance(v, float) and not math.isfinite(v)): return '–'
+    if pct: return f"{100 * v:+.1f}%" if signed else f"{100 * v:.1f}%"
+    a = abs(v)
+    s = f"{v / 1e9:.2f}B" if a >= 1e9 else f"{v / 1e6:.2f}M" if a >= 1e6 else f"{v / 1e3:.1f}k" if a >= 1e4 else f"{v:,.0f}" if a >= 100 else f"{v:.3g}"
+    return ('+' if signed and v > 0 else '') + s
 
 def _short(v: float) -> str:
     "1234567 -> '1.23M': numbers short enough for a bar label."
@@ -469,7 +477,7 @@ def plot_allocation(plan: BudgetPlan, title: str|None = None) -> go.Figure:
                      go.Bar(x=names, y=t['optimal'], name='optimal', marker=dict(color=bar_colors), text=change, textposition='outside',
                             customdata=np.array([t['change'].to_numpy(float), flags], dtype=object).T,
                             hovertemplate='%{x}: optimal %{y:,.0f} (%{customdata[0]:+,.0f})<br>%{customdata[1]}<extra></extra>')])
-    if np.isfinite(plan.lift): head = f"expected lift {plan.lift:+,.0f} KPI ({plan.lift_pct:+.1f}%), model-checked"
+    if np.isfinite(plan.lift): head = f"expected lift {fmt_number(plan.lift, signed=True)} KPI ({plan.lift_pct:+.2f}%), model-checked"   # as the summary writes it
     else: head = f"lift by the response curves {plan.curve_lift:+,.0f} KPI (not checked with the model)"
     weeks = f' over the last {plan.weeks} weeks' if plan.weeks else ''
     sub = f"same total ({_short(plan.spend)} {unit}{weeks})" if abs(plan.spend - plan.current_total) <= 1e-6 * max(plan.current_total, 1) \

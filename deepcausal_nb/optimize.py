@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['OptimizeError', 'curve_response', 'curve_marginal', 'resolve_channel', 'parse_budget', 'parse_bound', 'parse_bounds',
-           'BudgetPlan', 'optimize_allocation', 'budget_scenarios', 'budget_for_target', 'check_plan', 'budget_curves',
-           'plan_budget']
+           'BudgetPlan', 'optimize_allocation', 'budget_scenarios', 'budget_for_target', 'check_plan',
+           'check_scenarios', 'budget_curves', 'plan_budget']
 
 # %% ../nbs/11_optimize.ipynb #9ff2295e
 from dataclasses import dataclass, replace
@@ -378,6 +378,24 @@ def check_plan(plan: BudgetPlan, fitted: FittedMMM, panel: Panel,
     p = NormalDist().cdf(lift.mean() / sd) if sd > 0 else float(lift.mean() > 0)
     return replace(plan, current_kpi=float(current_kpi), expected_kpi=float(expected_kpi), weeks=weeks,
                    lift_lo=float(lo), lift_hi=float(hi), p_better=float(p), interval=float(level))
+
+def check_scenarios(scenarios: pd.DataFrame,   # `budget_scenarios` of `curves`
+                    fitted: FittedMMM, panel: Panel,
+                    curves: list[ResponseCurveFit],  # the curves the grid was optimised on (their current spends)
+                    weeks: int|None = None,        # planning window; default the report's planning_weeks
+                   ) -> pd.DataFrame:
+    "The grid's plans model-checked in one batched pass: `expected_lift` and `expected_kpi` become the model's (the curves' lift stays in `curve_lift`), so a plan shows one number wherever it appears."
+    weeks = ReportConfig().planning_weeks if weeks is None else int(weeks)
+    out = scenarios.copy()
+    out['curve_lift'] = out['expected_lift'] if 'expected_lift' in out else np.nan
+    ok = out.index[out.feasible.astype(bool)]
+    if not len(ok): return out
+    cur = {c.channel: float(c.current_spend) for c in curves}
+    mult = np.array([[out.at[i, ch] / cur[ch] if ch in cur and ch in out and cur[ch] > 0 else 1. for ch in panel.channels] for i in ok])
+    kpi = scenario_kpi(fitted, panel, np.vstack([np.ones(panel.n_channels), mult]), planning_window(panel, weeks))
+    out.loc[ok, 'expected_lift'] = kpi[1:] - kpi[0]
+    out.loc[ok, 'expected_kpi'] = kpi[1:]
+    return out
 
 def budget_curves(curves: list[ResponseCurveFit]) -> tuple[list[ResponseCurveFit], list[str]]:
     "The curves that can share one money budget, and the channels left out: with spend on some channels, those in media units stay out."

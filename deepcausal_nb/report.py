@@ -20,9 +20,9 @@ from .data import Panel, load_panel
 from .train import FittedMMM, fit
 from .decompose import contributions_frame, predictions_frame, channel_table, summarise
 from .response import response_curves, roi_table
-from .optimize import OptimizeError, plan_budget, budget_scenarios, budget_curves, optimize_allocation, check_plan, curve_response
+from .optimize import OptimizeError, plan_budget, budget_scenarios, check_scenarios, budget_curves, optimize_allocation, check_plan, curve_response
 from .metrics import beats_baselines, metrics_table
-from .charts import all_charts, channel_colors
+from .charts import all_charts, channel_colors, fmt_number
 
 # %% ../nbs/13_report.ipynb #a237d5bd
 class ReportError(DeepCausalError, RuntimeError):
@@ -70,8 +70,10 @@ def analyse(fitted: FittedMMM, panel: Panel,
         inside = budget_curves(curves)[0]
         bounds = {c.channel: (rc.bound_low * c.current_spend, rc.bound_high * c.current_spend) for c in inside}
         plan = plan_budget(fitted, panel, weeks=rc.planning_weeks, cost_per_unit=cost_per_unit, curves=curves, bounds=bounds)
-        scenarios = budget_scenarios(inside, fractions=np.linspace(rc.budget_min, rc.budget_max, rc.budget_steps), current_kpi=plan.current_kpi,
-                                     bounds=bounds, spend_columns=dict(zip(panel.columns.media, panel.columns.spend)))
+        scenarios = check_scenarios(budget_scenarios(inside, fractions=np.linspace(rc.budget_min, rc.budget_max, rc.budget_steps),
+                                                     current_kpi=plan.current_kpi, bounds=bounds,
+                                                     spend_columns=dict(zip(panel.columns.media, panel.columns.spend))),
+                                    fitted, panel, inside, rc.planning_weeks)   # one number per plan: the model's
     except OptimizeError as e: note = str(e)
     data = ReportData(fitted, panel, cfg, predictions_frame(fitted, panel, comp), contributions_frame(fitted, panel, comp),
                       channel_table(fitted, panel, comp, curves), fitted.evaluate(panel), curves,
@@ -130,12 +132,7 @@ def headline(rd: ReportData) -> dict:
     return out
 
 # %% ../nbs/13_report.ipynb #0a32551a
-def _num(v, pct=False, signed=False) -> str:
-    if v is None or (isinstance(v, float) and not math.isfinite(v)): return '–'
-    if pct: return f"{100 * v:+.1f}%" if signed else f"{100 * v:.1f}%"
-    a = abs(v)
-    s = f"{v / 1e9:.2f}B" if a >= 1e9 else f"{v / 1e6:.2f}M" if a >= 1e6 else f"{v / 1e3:.1f}k" if a >= 1e4 else f"{v:,.0f}" if a >= 100 else f"{v:.3g}"
-    return ('+' if signed and v > 0 else '') + s
+_num = fmt_number   # one rounding for every number of a report (charts use the same)
 
 _CSS = """<style>
 .dcnb-summary{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1000px;line-height:1.45}
@@ -240,7 +237,7 @@ function showBudget(){
     `<tr><td><span style="color:${c.color}">&#9632;</span> ${c.channel}</td><td>${fmt(c.current)}</td><td class="dcnb-opt">${fmt(s.alloc[c.channel])}</td>` +
     `<td><div style="background:${c.color};height:10px;width:${Math.max(0, 160 * s.alloc[c.channel] / maxv)}px"></div></td><td>${sg(s.alloc[c.channel] - c.current)}</td></tr>`).join('');
   const kpi = D.current_kpi + s.lift;
-  q('.dcnb-kpi').innerHTML = `expected ${D.target}: <b class="dcnb-kpi-value">${fmt(kpi)}</b> (${sg(kpi - D.current_kpi)}, ${((kpi / D.current_kpi - 1) * 100).toFixed(2)}% vs current allocation ${fmt(D.current_kpi)})`;
+  q('.dcnb-kpi').innerHTML = `expected ${D.target}: <b class="dcnb-kpi-value">${fmt(kpi)}</b> (${sg(kpi - D.current_kpi)}, ${((kpi / D.current_kpi - 1) * 100).toFixed(2)}% vs current allocation ${fmt(D.current_kpi)}, model-checked)`;
 }
 function showCustom(){
   let spend = 0, resp = 0;
@@ -251,7 +248,8 @@ function showCustom(){
   });
   const kpi = D.current_kpi + resp - base;
   q('.dcnb-custom').innerHTML = `total spend <b>${fmt(spend)}</b> ${D.unit} (${(100 * spend / D.current_total).toFixed(0)}% of current); ` +
-    `expected ${D.target}: <b class="dcnb-custom-value">${fmt(kpi)}</b> (${sg(kpi - D.current_kpi)}, ${((kpi / D.current_kpi - 1) * 100).toFixed(2)}%)`;
+    `expected ${D.target}: <b class="dcnb-custom-value">${fmt(kpi)}</b> (${sg(kpi - D.current_kpi)}, ${((kpi / D.current_kpi - 1) * 100).toFixed(2)}%; ` +
+    `the response curves' estimate: a split of your own is not model-checked in a static page)`;
 }
 q('.dcnb-budget').addEventListener('input', showBudget);
 D.curves.forEach((c, j) => q(`.dcnb-ch-${j}`).addEventListener('input', showCustom));
