@@ -4,6 +4,6 @@ __version__ = "0.1.0"
 from .config import load_config
 from .data import load_panel
 from .simulate import simulate
-from .train import fit, FittedMMM
-from .report import analyse, render_report
+from .train import fit, FittedMMM, ensemble_interval
+from .report import analyse, render_report, render_batch
 from .optimize import plan_budget
