@@ -68,6 +68,11 @@ def analyse(fitted: FittedMMM, panel: Panel,
     plan = scenarios = None; note = ''
     try:
         inside = budget_curves(curves)[0]
+        if all(c.unit != 'money' for c in inside):
+            # impressions of different channels do not add up to a budget: without their cost there is nothing to reallocate
+            raise OptimizeError("no channel has spend (or a cost per unit of media), so there is no budget to reallocate: without cost, "
+                                "moving impressions between channels is not a plan. Give spend columns (--spend) or cost_per_unit "
+                                "(money per unit of media, per channel) to get one")
         bounds = {c.channel: (rc.bound_low * c.current_spend, rc.bound_high * c.current_spend) for c in inside}
         plan = plan_budget(fitted, panel, weeks=rc.planning_weeks, cost_per_unit=cost_per_unit, curves=curves, bounds=bounds)
         scenarios = check_scenarios(budget_scenarios(inside, fractions=np.linspace(rc.budget_min, rc.budget_max, rc.budget_steps),
