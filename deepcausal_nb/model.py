@@ -204,21 +204,19 @@ class DeepCausalMMM(nn.Module):
                 controls: Tensor,        # [R, T, K] standardised controls
                 season: Tensor,          # [T, 2F] Fourier features
                 region_index: Tensor|None = None, # [R] which region each row is (for batches of scenarios); default 0..R-1
-                context: Tensor|None = None, # [R, T, C] media the GRU reads (default `media`); scenarios pass the media as they ran
-                gru: Tensor|None = None,     # [M, R, T, C] the GRU's output when already known (scenarios sharing one context)
+                gru: Tensor|None = None,     # [M, R, T, C] the GRU's output to use instead of computing it (scenarios: that of the media as they ran)
                ) -> dict:
         "All additive components in scaled units, [members, R, T(, ·)], plus the intermediate signals."
         R, T, C = media.shape
         M = self.members
         z, h = self._saturate(media)                                                 # [M, R, T, C]
-        # the GRU also reads where in the fitted period a week lies (held at 1 after it), so effectiveness can drift
-        pos = (torch.arange(T, device=media.device, dtype=media.dtype) / max(self.n_fit - 1, 1)).clamp(max=1.)
-        # a what-if changes the media, not how receptive the market was that week: with `context` the GRU reads the
-        # media as they ran, so a scenario's response is the Hill curve times the effectiveness learned for that week
+        # a what-if changes the media, not how receptive the market was that week: scenarios pass the GRU output of the
+        # media as they ran (`gru`), so a scenario's response is the Hill curve times the effectiveness learned for that week
         if gru is None:
-            hc = h if context is None else self._saturate(context)[1]
-            hd = hc.detach()
-            gru_in = torch.cat([hc, self.dag.propagate(hd) - hd, controls[None].expand(M, R, T, -1),
+            # the GRU also reads where in the fitted period a week lies (held at 1 after it), so effectiveness can drift
+            pos = (torch.arange(T, device=media.device, dtype=media.dtype) / max(self.n_fit - 1, 1)).clamp(max=1.)
+            hd = h.detach()
+            gru_in = torch.cat([h, self.dag.propagate(hd) - hd, controls[None].expand(M, R, T, -1),
                                 season[None, None].expand(M, R, T, -1), pos[None, None, :, None].expand(M, R, T, 1)], -1)
             g = self._gru_forward(gru_in)                                            # [M, R, T, C]
         else: g = gru

@@ -44,7 +44,7 @@ def scenario_kpi(fitted: FittedMMM, panel: Panel,
     model = fitted.model.eval()
     M = model.members
     chunk = chunk or max(1, int(2e6 // (M * R * T * max(C, 1))))   # small passes: as fast here, and a lower peak of memory
-    # every scenario's GRU reads the media as they ran (`context`): its output is the same for all, computed once
+    # every scenario keeps the effectiveness the GRU learned from the media as they ran: one GRU pass serves them all
     g = model(t['media'], t['controls'], season)['gru']                                 # [M, R, T, C]
     for i in range(0, len(mult), chunk):
         m = mult[i:i + chunk]; S = len(m)
