@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import cloudpickle, recovery
-from recovery import DESIGNS, true_contributions, each_run, fit_design
+from recovery import DESIGNS, true_contributions, each_run, fit_design, suite_arguments
 from deepcausal_nb.train import ensemble_interval
 from deepcausal_nb.decompose import prediction_interval
 
@@ -79,13 +79,9 @@ def by_design(rows: list[dict], level: float = 0.9) -> pd.DataFrame:
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--designs', default=','.join(DEFAULT_DESIGNS), help=f"comma-separated subset of {', '.join(DESIGNS)}")
-    ap.add_argument('--seeds', default='0,1,2,3,4,5')
-    ap.add_argument('--set', dest='overrides', action='append', default=[], metavar='KEY=VALUE', help='config override (repeatable)')
+    suite_arguments(ap, DEFAULT_DESIGNS, '0,1,2,3,4,5')
     ap.add_argument('--json', help='also write every run to this JSON file (rows can be merged across runs with --from-json)')
     ap.add_argument('--from-json', nargs='*', help='only print the tables of runs saved with --json')
-    ap.add_argument('--scheduler', help="run the fits as Dask jobs on this scheduler (tcp://host:8786), or 'local' for a local cluster")
-    ap.add_argument('--workers', type=int, help='local cluster: worker processes (default one per core); implies Dask')
     a = ap.parse_args()
     if a.from_json:
         rows = [r for f in a.from_json for r in json.loads(Path(f).read_text())]

@@ -112,6 +112,14 @@ def each_run(jobs: list, fn, scheduler=None, workers=None):
             if 'error' in r: raise RuntimeError(r['error'])
             yield r
 
+def suite_arguments(ap: argparse.ArgumentParser, designs: list, seeds: str):
+    "The flags every benchmark suite takes: which designs and seeds, config overrides, and where the fits run (`each_run`)."
+    ap.add_argument('--designs', default=','.join(designs), help=f"comma-separated subset of {', '.join(DESIGNS)}")
+    ap.add_argument('--seeds', default=seeds)
+    ap.add_argument('--set', dest='overrides', action='append', default=[], metavar='KEY=VALUE', help='config override (repeatable)')
+    ap.add_argument('--scheduler', help="run the fits as Dask jobs on this scheduler (tcp://host:8786), or 'local' for a local cluster")
+    ap.add_argument('--workers', type=int, help='local cluster: worker processes (default one per core); implies Dask')
+
 def summary(rows: pd.DataFrame) -> pd.DataFrame:
     g = rows.groupby('design', sort=False)
     out = g[['share_mae_pp', 'share_max_pp', 'srmse', 'corr', 'corr_varying', 'coef_rsd', 'wape', 'naive_wape', 'fit_s']].mean()
@@ -121,12 +129,8 @@ def summary(rows: pd.DataFrame) -> pd.DataFrame:
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--designs', default=','.join(DESIGNS), help=f"comma-separated subset of {', '.join(DESIGNS)}")
-    ap.add_argument('--seeds', default='0,1,2')
-    ap.add_argument('--set', dest='overrides', action='append', default=[], metavar='KEY=VALUE', help='config override (repeatable)')
+    suite_arguments(ap, list(DESIGNS), '0,1,2')
     ap.add_argument('--json', help='also write every run (one row per design x seed) to this JSON file')
-    ap.add_argument('--scheduler', help="run the fits as Dask jobs on this scheduler (tcp://host:8786), or 'local' for a local cluster")
-    ap.add_argument('--workers', type=int, help='local cluster: worker processes (default one per core); implies Dask')
     a = ap.parse_args()
     torch.set_num_threads(max(1, torch.get_num_threads()))
     rows = []

@@ -14,7 +14,7 @@ import numpy as np, pandas as pd
 from scipy.optimize import minimize
 from .config import DeepCausalError, ReportConfig
 from .data import Panel, channel_stem
-from .train import FittedMMM, ensemble_interval
+from .train import FittedMMM, ensemble_interval, interval_around
 from .response import ResponseCurveFit, response_curves, scenario_kpi, planning_window, window_spend
 
 # %% ../nbs/11_optimize.ipynb #71525dca
@@ -283,9 +283,7 @@ def optimize_allocation(curves: list[ResponseCurveFit],
     if M > 1:
         each = np.stack([c.members_predict(o) - c.members_predict(s) if _has_curve(c) and c.member_hill is not None else np.zeros(M)
                          for c, o, s in zip(curves, optimal, current)], -1)                        # [M, C]
-        _, lo, hi = ensemble_interval(np.nan_to_num(each), interval)
-        half = (hi - lo) / 2
-        table['lift_lo'], table['lift_hi'] = table.lift - half, table.lift + half
+        table['lift_lo'], table['lift_hi'] = interval_around(table.lift, np.nan_to_num(each), interval)
     else: table['lift_lo'] = table['lift_hi'] = table.lift
     return BudgetPlan(table, float(budget), total, unit, float(table.current_response.sum()), float(table.optimal_response.sum()))
 
@@ -358,6 +356,10 @@ def budget_for_target(curves: list[ResponseCurveFit],
     return plan(z)
 
 # %% ../nbs/11_optimize.ipynb #5fb3a830
+def _multipliers(spend: dict, current: dict, channels) -> np.ndarray:
+    "Media multipliers [C], in `channels` order, that turn each channel's `current` spend into `spend` (1 where a channel is not planned or has no current spend)."
+    return np.array([spend[c] / current[c] if c in spend and current.get(c, 0) > 0 else 1. for c in channels], dtype='float64')
+
 def check_plan(plan: BudgetPlan, fitted: FittedMMM, panel: Panel,
                weeks: int|None = None,        # planning window; default the report's planning_weeks
                interval: float|None = None,   # level of the lift's interval; default `report.interval`
@@ -368,8 +370,7 @@ def check_plan(plan: BudgetPlan, fitted: FittedMMM, panel: Panel,
     t = plan.table.set_index('channel')
     missing = [c for c in panel.channels if c not in t.index and c not in plan.held]
     if missing: raise OptimizeError(f"the plan has no row for channel(s) {', '.join(missing)}")
-    cur, opt = t.current.reindex(panel.channels).to_numpy(), t.optimal.reindex(panel.channels).to_numpy()
-    mult = np.where(cur > 0, opt / np.where(cur > 0, cur, 1.), 1.)      # held channels (NaN rows) stay at 1
+    mult = _multipliers(t.optimal.to_dict(), t.current.to_dict(), panel.channels)   # held channels stay at 1
     each = scenario_kpi(fitted, panel, np.vstack([np.ones_like(mult), mult]), planning_window(panel, weeks), members=True)   # [M, 2]
     current_kpi, expected_kpi = each.mean(0)
     lift = each[:, 1] - each[:, 0]
@@ -391,7 +392,7 @@ def check_scenarios(scenarios: pd.DataFrame,   # `budget_scenarios` of `curves`
     ok = out.index[out.feasible.astype(bool)]
     if not len(ok): return out
     cur = {c.channel: float(c.current_spend) for c in curves}
-    mult = np.array([[out.at[i, ch] / cur[ch] if ch in cur and ch in out and cur[ch] > 0 else 1. for ch in panel.channels] for i in ok])
+    mult = np.array([_multipliers({ch: out.at[i, ch] for ch in cur if ch in out}, cur, panel.channels) for i in ok])
     kpi = scenario_kpi(fitted, panel, np.vstack([np.ones(panel.n_channels), mult]), planning_window(panel, weeks))
     out.loc[ok, 'expected_lift'] = kpi[1:] - kpi[0]
     out.loc[ok, 'expected_kpi'] = kpi[1:]

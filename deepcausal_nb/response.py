@@ -14,7 +14,7 @@ from scipy.optimize import curve_fit
 from scipy.special import expit
 from .config import DeepCausalError
 from .data import Panel
-from .train import FittedMMM, panel_tensors, ensemble_interval
+from .train import FittedMMM, panel_tensors, ensemble_interval, interval_around
 
 # %% ../nbs/10_response.ipynb #97ede851
 def planning_window(panel: Panel, weeks: int) -> slice:
@@ -126,9 +126,9 @@ class ResponseCurveFit:
         if self.member_hill is None: return np.asarray(self.marginal(spend))[None]
         return np.stack([hill_derivative(spend, *p) if np.isfinite(p).all() else np.full(np.shape(spend), np.nan) for p in self.member_hill])
     def marginal_interval(self, level: float = 0.9) -> tuple[float, float]:
-        "Marginal return at the current spend: the point curve's, ± the members' spread (z·sd) at `level`."
-        _, lo, hi = ensemble_interval(self.members_marginal(self.current_spend), level)
-        return float(self.marginal_return - (hi - lo) / 2), float(self.marginal_return + (hi - lo) / 2)
+        "Marginal return at the current spend: the point curve's, with the members' interval width at `level`."
+        lo, hi = interval_around(self.marginal_return, self.members_marginal(self.current_spend), level)
+        return float(lo), float(hi)
     def interval(self, level: float = 0.9) -> tuple[np.ndarray, np.ndarray]:
         "The model's response at each grid spend: central `level` interval over members (lo, hi) [G]."
         if self.member_response is None: return self.response.copy(), self.response.copy()

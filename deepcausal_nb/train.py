@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['GOOD_EVERY', 'TrainingError', 'ModelFileError', 'resolve_device', 'time_labels', 'seed_everything', 'panel_tensors',
-           'few_malloc_arenas', 'release_memory', 'resample_weights', 'ensemble_interval', 'FittedMMM',
-           'validation_weeks', 'fit']
+           'few_malloc_arenas', 'release_memory', 'resample_weights', 'ensemble_interval', 'interval_around',
+           'FittedMMM', 'validation_weeks', 'fit']
 
 # %% ../nbs/07_train.ipynb #297b993b
 import copy, ctypes, math, time, json, warnings
@@ -224,6 +224,12 @@ def ensemble_interval(values,                 # [members, ...] one estimate per 
     # centre are estimated, hence Student's t and the √(1 + 1/K) (for K = 8 the interval is 22 % wider than ± z·sd)
     half = student_t.ppf(0.5 + level / 2, K - 1) * v.std(0, ddof=1) * math.sqrt(1 + 1 / K)
     return point, point - half, point + half
+
+def interval_around(point, values, level: float = 0.9) -> tuple:
+    "`ensemble_interval`'s width around `point` instead of the members' mean (e.g. a Hill fit to the mean curve): (lo, hi)."
+    _, lo, hi = ensemble_interval(values, level)
+    half = (hi - lo) / 2
+    return point - half, point + half
 
 @dataclass
 class FittedMMM:
