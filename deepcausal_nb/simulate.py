@@ -80,8 +80,16 @@ class SimConfig:
     varying_channel: str = 'social'   # which channel's effectiveness varies over time (when effect_swing > 0)
     sparse: bool = False              # every channel flighted in short bursts with long gaps (most weeks dark)
     collinearity: float = 0.0         # in [0, 1): share of every channel's activity that follows one common buying pattern
-    confounder: float = 0.0           # effect (relative to baseline, per sd) of an observed demand index, `control_demand`,
+    confounder: float = 0.0           # effect (relative to baseline, per sd) of a demand index, `control_demand`,
                                       # that also drives the spend of the always-on channels and search
+    demand_pacing: float = 0.5        # how hard those channels' buying follows demand: activity × exp(pacing · demand)
+    demand_observed: bool = True      # False: the demand index is not in the data (unmeasured confounding)
+    # geo experiments (lift tests) run in the panel, on the channels paced to demand first; their own random stream
+    experiments: int = 0              # number of tests: alternately a go-dark (spend off) and a heavy-up (spend doubled)
+    experiment_weeks: int = 6         # weeks each test runs
+    experiment_regions: float = 0.25  # share of the regions in each test
+    experiment_after: int = 4         # weeks after a test whose KPI still counts (carry-over)
+    experiment_se: float = 0.1        # standard error of a measured lift, relative to its exact value
 
 # %% ../nbs/02_simulate.ipynb #282c18cb
 def _check_config(cfg: SimConfig) -> SimConfig:
@@ -101,6 +109,10 @@ def _check_config(cfg: SimConfig) -> SimConfig:
     need(0 <= cfg.effect_swing < 1 and 0 <= cfg.collinearity < 1, "effect_swing and collinearity must be in [0, 1)")
     need(cfg.effect_swing == 0 or cfg.varying_channel in channel_names(cfg.channels),
          f"varying_channel {cfg.varying_channel!r} is not one of {channel_names(cfg.channels)}")
+    need(cfg.experiments >= 0 and cfg.experiment_weeks >= 1 and cfg.experiment_after >= 0 and cfg.experiment_se >= 0
+         and 0 < cfg.experiment_regions <= 1, "experiments, experiment_after, experiment_se must be >= 0, experiment_weeks >= 1, experiment_regions in (0, 1]")
+    need(cfg.experiments == 0 or cfg.weeks >= 4 * (cfg.experiment_weeks + cfg.experiment_after) + 14,
+         f"{cfg.weeks} weeks are too few for experiments of {cfg.experiment_weeks} + {cfg.experiment_after} weeks; need >= {4 * (cfg.experiment_weeks + cfg.experiment_after) + 14}")
     try: pd.Timestamp(cfg.start_date)
     except (ValueError, TypeError): raise ConfigError(f"SimConfig: start_date {cfg.start_date!r} is not a date") from None
     return cfg
@@ -181,6 +193,7 @@ class Simulation:
     data: pd.DataFrame           # long format, one row per region-week, sorted by region then date
     truth: dict                  # JSON-ready: config, parameters, total contributions, ROI, edges
     contributions: pd.DataFrame  # long: region, time, component, value; components sum to `sales`
+    experiments: pd.DataFrame|None = None   # the lift tests as an experimenter reports them (`simulate(experiments=N)`)
 
 # %% ../nbs/02_simulate.ipynb #a4afe29a
 def _region_names(n: int) -> list[str]:
@@ -215,7 +228,7 @@ def _media(rng, cfg: SimConfig, size: np.ndarray, week_of_year: np.ndarray, thet
         if common is not None:
             act = (1 - cfg.collinearity) * act / act.mean() + cfg.collinearity * common * extra.lognormal(0, 0.05, (R, T))
         if demand is not None and pattern != 'flighted':   # performance budgets paced to demand
-            act = act * np.exp(0.5 * demand)
+            act = act * np.exp(cfg.demand_pacing * demand)
         if pattern == 'search':  # own demand + w * TV's adstocked activity (mean 1 per region)
             tv_stock = geometric_adstock_np(impressions[..., :1], theta[:1])[..., 0]
             tv_stock = tv_stock / np.maximum(tv_stock.mean(axis=1, keepdims=True), 1e-12)
@@ -228,6 +241,24 @@ def _media(rng, cfg: SimConfig, size: np.ndarray, week_of_year: np.ndarray, thet
     cost = np.array([_traits(n)['cpm'] / 1000 for n in names])
     spend = np.round(impressions * cost * np.clip(1 + cfg.spend_noise * rng.standard_normal(impressions.shape), 0, None), 2)
     return impressions, spend, search_own
+
+# %% ../nbs/02_simulate.ipynb #exp0code1
+def _plan_experiments(cfg: SimConfig, names: list[str], rng: np.random.Generator) -> list[dict]:
+    "Which channel, regions, weeks and spend multiplier each test has: the channels paced to demand first, biggest budget first."
+    R, T = cfg.regions, cfg.weeks
+    kinds = sorted((c for c, n in enumerate(names) if n != 'tv'), key=lambda c: (_traits(names[c])['pattern'] == 'flighted', -_traits(names[c])['budget']))
+    if not kinds: return []
+    lo, hi = T // 4, T - 14 - cfg.experiment_weeks - cfg.experiment_after     # away from the start and from a holdout at the end
+    tests = []
+    for k in range(cfg.experiments):
+        c = kinds[k % len(kinds)]
+        for _ in range(100):   # a channel tested twice gets weeks that do not overlap its other tests
+            start = int(rng.integers(lo, hi + 1))
+            end = start + cfg.experiment_weeks - 1
+            if all(t['channel'] != c or end + cfg.experiment_after < t['start'] or start > t['end'] + cfg.experiment_after for t in tests): break
+        regions = np.sort(rng.choice(R, max(1, int(round(cfg.experiment_regions * R))), replace=False))
+        tests.append(dict(channel=c, regions=regions, start=start, end=end, factor=0. if k % 2 == 0 else 2.))
+    return tests
 
 # %% ../nbs/02_simulate.ipynb #25e023dd
 def simulate(cfg: SimConfig|None = None, **kwargs) -> Simulation:
@@ -251,7 +282,7 @@ def simulate(cfg: SimConfig|None = None, **kwargs) -> Simulation:
     controls = _controls(rng, R, T)
     effects = dict(control_price=cfg.price_effect, control_promo=cfg.promo_effect, control_competitor=cfg.competitor_effect)
     demand = None
-    if cfg.confounder:   # demand that drives both the KPI and the spend; the data records it as a control
+    if cfg.confounder:   # demand that drives both the KPI and the spend; the data records it as a control unless unobserved
         d = _ar1(extra, (1, T), 0.9, 1.) + _ar1(extra, (R, T), 0.7, 0.5)
         demand = (d - d.mean()) / d.std()
         controls['control_demand'] = demand
@@ -264,11 +295,21 @@ def simulate(cfg: SimConfig|None = None, **kwargs) -> Simulation:
     impressions, spend, search_own = _media(rng, cfg, size, week_of_year, theta, extra, demand)
     mean_impr = impressions.mean(axis=1, keepdims=True)                                  # m_rc, [regions, 1, channels]
     mean_impr = np.where(mean_impr > 0, mean_impr, 1.)                                   # a region that never airs a channel
-    response = hill_np(geometric_adstock_np(impressions / mean_impr, theta), half_sat, slope)  # [regions, weeks, channels]
     multiplier = np.ones(T)                                                              # the varying channel's effectiveness
     if cfg.effect_swing:
         multiplier = 1 + cfg.effect_swing * np.sin(2 * np.pi * 1.5 * np.arange(T) / T + extra.uniform(0, 2 * np.pi))
-        response[..., names.index(cfg.varying_channel)] *= multiplier
+    def respond(impr):   # [regions, weeks, channels] true response of the media; the normaliser m_rc stays business as usual's
+        r = hill_np(geometric_adstock_np(impr / mean_impr, theta), half_sat, slope)
+        if cfg.effect_swing: r[..., names.index(cfg.varying_channel)] *= multiplier
+        return r
+    response = usual = respond(impressions)
+    tests = _plan_experiments(cfg, names, np.random.default_rng([cfg.seed, 2])) if cfg.experiments else []
+    usual_spend = spend
+    if tests:   # the panel holds the media as they ran: business as usual times each test's multiplier in its cells
+        run = np.ones_like(impressions)
+        for t in tests: run[t['regions'], t['start']:t['end'] + 1, t['channel']] = t['factor']
+        impressions, spend = np.round(impressions * run), np.round(spend * run, 2)
+        response = respond(impressions)
     # unit-level components (times size later), and coefficients hitting the media share targets
     parts = dict(baseline=np.repeat(baseline[:, None], T, 1), trend=np.tile(trend, (R, 1)), seasonality=np.tile(season, (R, 1)))
     parts.update({k: effects[k] * v for k, v in controls.items()})
@@ -278,7 +319,7 @@ def simulate(cfg: SimConfig|None = None, **kwargs) -> Simulation:
     budget = np.log([_traits(n)['budget'] for n in names])
     rank = np.argsort(np.argsort(budget + rng.normal(0, 0.7, C)))                          # bigger budgets tend to earn more
     share_target = cfg.media_share * ladder[rank] / ladder.sum()
-    beta = share_target * target_total / (size[:, None, None] * response).sum(axis=(0, 1))
+    beta = share_target * target_total / (size[:, None, None] * usual).sum(axis=(0, 1))   # tests leave β as usual
     contrib = {k: size[:, None] * v for k, v in parts.items()}
     contrib.update({n: size[:, None] * beta[c] * response[..., c] for c, n in enumerate(names)})
     level = sum(contrib.values())                                                          # noise-free KPI
@@ -295,11 +336,29 @@ def simulate(cfg: SimConfig|None = None, **kwargs) -> Simulation:
     if C >= 2:  # search without TV's push, holding its regional mean fixed: the TV effect that flows via search
         own_response = hill_np(geometric_adstock_np(search_own[..., None] / mean_impr[..., 1:2], theta[1:2]), half_sat[1:2], slope[1:2])
         own_response = own_response[..., 0] * (multiplier if cfg.varying_channel == 'search' else 1)   # ones without a swing
-        mediated = contrib['search'].sum() - (size[:, None] * beta[1] * own_response).sum()
-    return _assemble(cfg, names, dates, sales, impressions, spend, controls, contrib, params, mediated)
+        mediated = (size[:, None] * beta[1] * (usual[..., 1] - own_response)).sum()
+    if not cfg.demand_observed: controls.pop('control_demand', None)   # still in the KPI (and its truth), not in the data
+    experiments = _lift_table(cfg, tests, size, beta, response, usual, spend - usual_spend, dates) if tests else None
+    return _assemble(cfg, names, dates, sales, impressions, spend, controls, contrib, params, mediated, experiments)
+
+# %% ../nbs/02_simulate.ipynb #exp0code2
+def _lift_table(cfg, tests, size, beta, response, usual, spend_change, dates) -> pd.DataFrame:
+    "Each test as an experimenter reports it (measured lift ± se, in the experiments-file format), with its exact lift."
+    R, T, names = cfg.regions, cfg.weeks, channel_names(cfg.channels)
+    regions = _region_names(R) if R > 1 else ['national']
+    rng, rows = np.random.default_rng([cfg.seed, 3]), []
+    for t in tests:
+        c, rs, w = t['channel'], t['regions'], slice(t['start'], min(t['end'] + cfg.experiment_after, T - 1) + 1)
+        exact = float((size[rs, None] * beta[c] * (response[rs, w, c] - usual[rs, w, c])).sum())
+        se = cfg.experiment_se * abs(exact)
+        rows.append(dict(channel=f'{names[c]}_impressions', start=dates[t['start']].strftime('%Y-%m-%d'), end=dates[t['end']].strftime('%Y-%m-%d'),
+                         regions=';'.join(regions[r] for r in rs) if R > 1 else '',
+                         spend_change=round(float(spend_change[rs, t['start']:t['end'] + 1, c].sum()), 2),
+                         lift=exact + se * rng.standard_normal(), lift_se=se, measure_weeks_after=cfg.experiment_after, exact_lift=exact))
+    return pd.DataFrame(rows)
 
 # %% ../nbs/02_simulate.ipynb #f10167b3
-def _assemble(cfg, names, dates, sales, impressions, spend, controls, contrib, params, mediated) -> Simulation:
+def _assemble(cfg, names, dates, sales, impressions, spend, controls, contrib, params, mediated, experiments=None) -> Simulation:
     "Lay the arrays out as the data table, the long contributions table and the truth dict."
     R, T = sales.shape
     regions = _region_names(R) if R > 1 else ['national']
@@ -311,7 +370,8 @@ def _assemble(cfg, names, dates, sales, impressions, spend, controls, contrib, p
     for k, v in controls.items(): data[k] = v.ravel().astype(np.int64) if k == 'control_promo' else v.ravel()
     data = pd.DataFrame(data)
     if R == 1: data = data.drop(columns='region')
-    order = ['baseline', 'trend', 'seasonality', *controls, *names, 'noise']
+    hidden = [k for k in contrib if k.startswith('control_') and k not in controls]   # in the KPI, not in the data
+    order = ['baseline', 'trend', 'seasonality', *controls, *hidden, *names, 'noise']
     stacked = np.stack([contrib[k] for k in order], axis=-1)                             # [regions, weeks, components]
     contributions = pd.DataFrame({'region': np.repeat(regions, T * len(order)),
                                   'time': np.tile(np.repeat(date_str, len(order)), R),
@@ -332,13 +392,16 @@ def _assemble(cfg, names, dates, sales, impressions, spend, controls, contrib, p
              'media_share': sum(ch['contribution'] for ch in channels.values()) / total,
              'components': {k: float(contrib[k].sum()) for k in order if k not in names},
              'channels': channels, 'edges': edges,
-             'controls': {k: {'coefficient': float(params['effects'][k]), 'contribution': float(contrib[k].sum())} for k in controls},
+             'controls': {k: {'coefficient': float(params['effects'][k]), 'contribution': float(contrib[k].sum()), 'observed': k in controls}
+                          for k in [*controls, *hidden]},
              'regions': {r: {'size': float(params['size'][i]), 'baseline': float(params['baseline'][i])} for i, r in enumerate(regions)}}
-    return Simulation(data=data, truth=truth, contributions=contributions)
+    if experiments is not None: truth['experiments'] = experiments.to_dict('records')
+    return Simulation(data=data, truth=truth, contributions=contributions,
+                      experiments=None if experiments is None else experiments.drop(columns='exact_lift'))
 
 # %% ../nbs/02_simulate.ipynb #90ce0a2e
 def write_simulation(sim: Simulation, out_csv) -> dict:
-    "Write data, truth JSON and contributions next to each other; returns their paths."
+    "Write data, truth JSON and contributions next to each other (and the lift tests, `OUT.experiments.csv`); returns their paths."
     out_csv = Path(out_csv)
     out_csv.parent.mkdir(parents=True, exist_ok=True)
     stem = out_csv.with_suffix('') if out_csv.suffix.lower() == '.csv' else out_csv
@@ -346,4 +409,7 @@ def write_simulation(sim: Simulation, out_csv) -> dict:
     sim.data.to_csv(paths['data'], index=False)
     paths['truth'].write_text(json.dumps(sim.truth, indent=2))
     sim.contributions.to_csv(paths['contributions'], index=False)
+    if sim.experiments is not None:
+        paths['experiments'] = Path(f"{stem}.experiments.csv")
+        sim.experiments.to_csv(paths['experiments'], index=False)
     return {k: str(p) for k, p in paths.items()}
