@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['GOOD_EVERY', 'TrainingError', 'ModelFileError', 'resolve_device', 'time_labels', 'seed_everything', 'panel_tensors',
            'few_malloc_arenas', 'release_memory', 'resample_weights', 'ensemble_interval', 'interval_around',
-           'FittedMMM', 'validation_weeks', 'fit']
+           'FittedMMM', 'validation_weeks', 'fit', 'fitted_lifts', 'experiment_table']
 
 # %% ../nbs/07_train.ipynb #297b993b
 import copy, ctypes, math, time, json, warnings
@@ -20,6 +20,7 @@ from .config import DeepCausalError, MMMConfig, config_to_dict, config_from_dict
 from .data import Panel, PanelScaler, ColumnMap, split_weeks, MIN_TRAIN_WEEKS, load_panel
 from .model import DeepCausalMMM, fourier_features, week_positions
 from .metrics import regression_metrics, baseline_metrics
+from .experiments import read_experiments, experiment_design, model_lifts, ExperimentDesign
 
 # %% ../nbs/07_train.ipynb #85e0a0ee
 class TrainingError(DeepCausalError, RuntimeError):
@@ -130,6 +131,7 @@ def _run(model: DeepCausalMMM, t: dict, season, cfg: MMMConfig, fit_mask: torch.
          lr_peak: float = 1.,   # the schedule's peak, as a fraction of train.learning_rate
          on_epoch=None,   # callback(epoch) after each step (checkpoints)
          weights: torch.Tensor|None = None, # [M, R, T] each member's weight of each cell (`resample_weights`); default 1
+         calibration: dict|None = None,     # lift tests: design (`ExperimentDesign`), target [M, E] (each member's lifts), weight
         ):
     tc = cfg.train
     decay = [p for n, p in model.named_parameters() if n.startswith(('gru_', 'head_'))]
@@ -165,6 +167,10 @@ def _run(model: DeepCausalMMM, t: dict, season, cfg: MMMConfig, fit_mask: torch.
             # ½·log(data) weighs the data as Σr²/2σ² would, so the priors keep the same meaning at any noise level.
             # The ensemble's objective is the members' sum: each member's gradient is its own objective's
             terms = {k: v / n_cells for k, v in model.penalties(out, fit_mask).items()}
+            if calibration is not None:   # each test's lift as a Gaussian observation (see the experiments chapter)
+                z = (model_lifts(model, out, calibration['design'], kpi_scale) - calibration['target']) / calibration['design'].se
+                # weighed against one observation per fitted week, not per cell (`06a_experiments` says why)
+                terms['experiments'] = calibration['weight'] * 0.5 * (z ** 2).sum(-1) / fit_mask.any(0).sum().clamp_min(1)
             member_loss = 0.5 * torch.log(data) + sum(terms.values()) + tc.l1_weight * model.coef.sum(-1)
             loss = member_loss.sum()
             if not torch.isfinite(loss):
@@ -247,6 +253,10 @@ class FittedMMM:
     def channels(self): return list(self.columns.media)
     @property
     def members(self) -> int: return self.model.members
+    @property
+    def experiments(self) -> pd.DataFrame|None:
+        "The lift tests the fit was calibrated on: measured vs model lift (see `experiment_table`); None without tests."
+        return pd.DataFrame(self.info['experiments']) if self.info.get('experiments') else None
 
     def _season(self, times) -> torch.Tensor:
         return fourier_features(torch.tensor(week_positions(times), dtype=torch.float32), self.config.model.n_fourier)
@@ -381,6 +391,8 @@ def fit(panel: Panel,                 # the data (see `load_panel`)
         progress=None,                 # tqdm bar (bool; default config.train.progress), or a text file to write a plain bar to (a report's CLI shows it)
         checkpoint=None,               # path: the model so far is saved there every `checkpoint_every` epochs (a killed fit leaves it)
         checkpoint_every: int = 50,
+        experiments=None,              # lift tests: a file, a DataFrame (see `read_experiments`) or its checked table; the fit is calibrated on them
+        compare: bool = True,          # with tests: also fit one member without them, for the lifts 'before calibration'
        ) -> FittedMMM:
     "Fit the DeepCausalMMM on `panel`'s training weeks: the MAP of its priors and the data, or early stopping on carved weeks (`train.val_weeks`)."
     cfg = copy.deepcopy(config or load_config())
@@ -423,6 +435,14 @@ def fit(panel: Panel,                 # the data (see `load_panel`)
     init_level = (t['kpi'] * fit_mask).sum(1) / fit_mask.sum(1).clamp_min(1) - cfg.model.coef_init * 0.5
     priors = _priors(panel, scaler, n_train, cfg.model)
     members = max(1, tc.members)
+    calib = lambda sl: None
+    if experiments is not None:
+        table = experiments if isinstance(experiments, pd.DataFrame) and 'channel_index' in experiments else read_experiments(experiments, panel)
+        design = experiment_design(table, panel, scaler).to(device)
+        # member m > 0 calibrates on its own draw of each measured lift (lift + se·ε), as its priors are its own draws
+        eps = [np.zeros(len(table)) if k == 0 or not tc.prior_draws else np.random.default_rng([tc.seed, k, 3]).standard_normal(len(table)) for k in range(members)]
+        target = design.lift + design.se * torch.tensor(np.stack(eps), dtype=torch.float32, device=device)
+        calib = lambda sl: dict(design=design, target=target[sl], weight=tc.experiment_weight)
     weights = resample_weights(fit_mask, members, tc.resample_weeks, tc.seed) if members > 1 else None
     warm = members > 1 and tc.member_epochs > 0
     first = 1 if warm else members           # members fitted from their own random start
@@ -438,14 +458,14 @@ def fit(panel: Panel,                 # the data (see `load_panel`)
     try:
         model = _build(panel, cfg, n_train, init_level, priors, device, first)
         if not val:
-            r = _run(model, t, season, cfg, fit_mask, tc.epochs, kpi_scale, None, desc, progress, on_epoch=on_epoch, weights=w1)
+            r = _run(model, t, season, cfg, fit_mask, tc.epochs, kpi_scale, None, desc, progress, on_epoch=on_epoch, weights=w1, calibration=calib(slice(0, first)))
             info['phases'].append(dict(weeks=n_train, epochs=len(r['history']['loss'])))
         else:
-            r = _run(model, t, season, cfg, fit_mask & ~val_mask, tc.epochs, kpi_scale, val_mask, f'{desc} (early-stopping phase)', progress, on_epoch=on_epoch, weights=w1)
+            r = _run(model, t, season, cfg, fit_mask & ~val_mask, tc.epochs, kpi_scale, val_mask, f'{desc} (early-stopping phase)', progress, on_epoch=on_epoch, weights=w1, calibration=calib(slice(0, first)))
             info['phases'].append(dict(weeks=n_train - len(weeks), epochs=len(r['history']['loss']), best_epoch=r['best_epoch'], best_val_rmse=r['best_val_rmse']))
             if not r['interrupted'] and tc.refit_epochs > 0:
                 # phase 2: continue from the best weights with the validation weeks back in, at a low learning rate
-                r2 = _run(model, t, season, cfg, fit_mask, tc.refit_epochs, kpi_scale, None, f'{desc} (refit on all training weeks)', progress, lr_scale=0.05, on_epoch=on_epoch, weights=w1)
+                r2 = _run(model, t, season, cfg, fit_mask, tc.refit_epochs, kpi_scale, None, f'{desc} (refit on all training weeks)', progress, lr_scale=0.05, on_epoch=on_epoch, weights=w1, calibration=calib(slice(0, first)))
                 info['phases'].append(dict(weeks=n_train, epochs=len(r2['history']['loss'])))
                 for k, v in r2['history'].items(): r['history'].setdefault(k, []).extend(v)
                 r['interrupted'] = r2['interrupted']
@@ -455,7 +475,7 @@ def fit(panel: Panel,                 # the data (see `load_panel`)
             rest = _broadcast(model, _build(panel, cfg, n_train, init_level, priors, device, members - 1, first_member=1))
             rest.jitter([np.random.default_rng([tc.seed, k, 2]) for k in range(1, members)], tc.member_jitter)
             rb = _run(rest, t, season, cfg, fit_mask, tc.member_epochs, kpi_scale, None, f'fit (members 2-{members})', progress,
-                      lr_peak=tc.member_lr, weights=weights[1:])
+                      lr_peak=tc.member_lr, weights=weights[1:], calibration=calib(slice(1, None)))
             info['members_phase'] = dict(members=members - 1, epochs=len(rb['history']['loss']))   # outside `phases`: those trace member 0's history
             r['history']['members_loss'] = rb['history']['loss']
             r['interrupted'] = rb['interrupted']
@@ -464,4 +484,58 @@ def fit(panel: Panel,                 # the data (see `load_panel`)
         if model is not None: e.fitted = snapshot(dict(diverged=str(e)))
         raise
     info.update(interrupted=r['interrupted'], epochs=len(r['history']['loss']), history=r['history'], fit_seconds=time.perf_counter() - t0, device=str(device))
-    return FittedMMM(model.cpu().eval(), scaler, cfg, panel.columns, list(panel.regions), panel.times, n_train, info)
+    fitted = FittedMMM(model.cpu().eval(), scaler, cfg, panel.columns, list(panel.regions), panel.times, n_train, info)
+    return fitted if experiments is None else _calibrated(fitted, panel, cfg, table, holdout, progress, compare)
+
+# %% ../nbs/07_train.ipynb #f7ca1b01
+def fitted_lifts(fitted: FittedMMM, panel: Panel, table: pd.DataFrame) -> np.ndarray:
+    "Each member's lift of each test [members, E] in KPI units, from the fitted model's counterfactual engine (`model_lifts`)."
+    t = panel_tensors(panel, fitted.scaler)
+    with torch.no_grad():
+        out = fitted.model(t['media'], t['controls'], fitted._season(panel.times))
+        design = experiment_design(table, panel, fitted.scaler)
+        return model_lifts(fitted.model, out, design, torch.tensor(fitted.scaler.kpi_scale, dtype=torch.float32)).numpy().astype('float64')
+
+def experiment_table(table: pd.DataFrame,   # from `read_experiments`
+                     lifts,                 # [members, E] the calibrated model's lift of each test
+                     before=None,           # [E] the lift of the model fitted without the tests
+                     level: float = 0.9,    # interval probability
+                     used=None,             # [E] bool: tests the final fit was calibrated on (False: a conflict, left out)
+                    ) -> pd.DataFrame:
+    "Measured vs model lift of each test: the model's lift and interval, the lift before calibration, the miss in standard errors, conflicts."
+    point, lo, hi = ensemble_interval(np.asarray(lifts, dtype='float64'), level)
+    out = table[['channel', 'start', 'end', 'regions', 'spend_change', 'lift', 'lift_se', 'measure_weeks_after']].copy()
+    out[['start', 'end']] = out[['start', 'end']].astype(str)
+    out['model_lift'], out['model_lift_lo'], out['model_lift_hi'] = point, lo, hi
+    out['lift_before'] = np.nan if before is None else np.asarray(before, dtype='float64')
+    out['z'] = (point - out.lift) / out.lift_se
+    out['conflict'] = False if used is None else ~np.asarray(used, bool)
+    return out
+
+def _calibrated(fitted: FittedMMM, panel: Panel, cfg: MMMConfig, table: pd.DataFrame, holdout: int, progress, compare: bool) -> FittedMMM:
+    """Record each test's measured and modelled lift (and, with `compare`, a one-member fit's lift without the tests). A test the
+    calibrated fit still misses by more than `train.conflict_z` standard errors, or one that claims more than `train.conflict_ratio`
+    times the lift the data alone give, contradicts the data (or the other tests): it is reported as a conflict and the model
+    is refitted without it, so that it is not silently absorbed."""
+    tc = cfg.train
+    before = None
+    if compare:
+        alone = copy.deepcopy(cfg); alone.train.members = 1
+        before = fitted_lifts(fit(panel, alone, holdout, progress=progress), panel, table)[0]
+    lifts = fitted_lifts(fitted, panel, table)
+    measured, se = table.lift.to_numpy(), table.lift_se.to_numpy()
+    used = np.abs(lifts.mean(0) - measured) / se <= tc.conflict_z
+    if before is not None:
+        # unmeasured demand makes the data over-credit a channel, rarely hide most of it: a test that claims several times
+        # the effect the data alone show (beyond its own error) is more likely wrong than the data
+        used &= ~((np.abs(measured) - tc.conflict_ratio * np.abs(before) > 2 * se) & (np.sign(measured) == np.sign(before)))
+    if not used.all():
+        kept = table[used].reset_index(drop=True)
+        fitted = fit(panel, cfg, holdout, progress=progress, experiments=kept if len(kept) else None, compare=False)
+        lifts = fitted_lifts(fitted, panel, table)
+    rec = experiment_table(table, lifts, before, cfg.report.interval, used)
+    fitted.info['experiments'] = json.loads(rec.to_json(orient='records'))
+    if not used.all():
+        fitted.info['notes'] = fitted.info.get('notes', []) + [f"{(~used).sum()} lift test(s) conflict with the data and were left out: "
+            + '; '.join(f"{r.channel} {r.start}..{r.end} (measured {r.lift:,.0f}, model {r.model_lift:,.0f})" for r in rec[rec.conflict].itertuples())]
+    return fitted
