@@ -6,9 +6,9 @@
 __all__ = ['CHANNEL_PALETTE', 'COMPONENT_COLORS', 'CONTROL_PALETTE', 'MODEL_COLOR', 'ACTUAL_COLOR', 'BASELINE_MODEL_COLOR',
            'MISSING_COLOR', 'SPLIT_COLORS', 'CORE_COMPONENTS', 'set_channel_order', 'channel_colors', 'fmt_number',
            'plot_fit', 'plot_holdout_scatter', 'plot_residuals', 'plot_quality', 'plot_decomposition', 'plot_waterfall',
-           'plot_shares', 'plot_roi', 'plot_response_curves', 'plot_adstock', 'plot_coefficients', 'plot_graph',
-           'plot_dag_heatmap', 'plot_region_heatmap', 'plot_allocation', 'plot_budget_curve', 'plot_training',
-           'all_charts']
+           'plot_shares', 'plot_roi', 'experiment_labels', 'plot_experiments', 'plot_response_curves', 'plot_adstock',
+           'plot_coefficients', 'plot_graph', 'plot_dag_heatmap', 'plot_region_heatmap', 'plot_allocation',
+           'plot_budget_curve', 'plot_training', 'all_charts']
 
 # %% ../nbs/12_charts.ipynb #1c6bc74a
 import math, warnings
@@ -329,6 +329,33 @@ def plot_roi(roi: pd.DataFrame, title: str|None = None) -> go.Figure:
     return _layout(fig, title or 'Return on spend per channel: average and at the margin', '; '.join(notes) or None,
                    height=max(300, 60 * len(t) + 160))
 
+# %% ../nbs/12_charts.ipynb #c12ex002
+def experiment_labels(tab: pd.DataFrame) -> list[str]:
+    "One label per test: channel, weeks and regions (`…` when there are many)."
+    def regions(r):
+        names = [x for x in str(r).split(';') if x] if isinstance(r, str) else []
+        return 'all regions' if not names else (', '.join(names) if len(names) <= 3 else f"{len(names)} regions")
+    return [f"{r.channel} {r.start}..{r.end}, {regions(r.regions)}" + (' (conflict)' if r.conflict else '') for r in tab.itertuples()]
+
+def plot_experiments(tab: pd.DataFrame,          # `FittedMMM.experiments`
+                     level: float = 0.9,         # probability of the measured lift's interval (the model's is in the table)
+                    ) -> go.Figure:
+    "Measured vs modelled lift of each test, with intervals, and the lift before calibration."
+    from statistics import NormalDist
+    z = NormalDist().inv_cdf(0.5 + level / 2)
+    y = experiment_labels(tab)
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=tab.lift, y=y, mode='markers', name=f'measured ({100 * level:.0f}% interval)', marker=dict(size=11, color='#222', symbol='diamond'),
+                             error_x=dict(type='data', array=z * tab.lift_se, color='#222')))
+    fig.add_trace(go.Scatter(x=tab.model_lift, y=y, mode='markers', name='model, calibrated', marker=dict(size=10, color=MODEL_COLOR),
+                             error_x=dict(type='data', symmetric=False, array=tab.model_lift_hi - tab.model_lift, arrayminus=tab.model_lift - tab.model_lift_lo, color=MODEL_COLOR)))
+    if tab.lift_before.notna().any():
+        fig.add_trace(go.Scatter(x=tab.lift_before, y=y, mode='markers', name='model without the tests', marker=dict(size=10, color=MODEL_COLOR, symbol='circle-open')))
+    fig.add_vline(x=0, line_color='#bbb')
+    fig.update_layout(title='Lift tests: measured vs model (KPI units)', xaxis_title='lift over the test regions and weeks', yaxis=dict(autorange='reversed'),
+                      height=180 + 50 * len(tab), margin=dict(l=20), legend=dict(orientation='h', y=-0.25))
+    return fig
+
 # %% ../nbs/12_charts.ipynb #b56fa781
 def _finite_curve(c: ResponseCurveFit) -> bool: return bool(np.isfinite([c.r_max, c.half_saturation, c.slope]).all())
 
@@ -591,5 +618,6 @@ def all_charts(fitted: FittedMMM, panel: Panel,
                 scenarios = budget_scenarios(curves, current_kpi=plan.current_kpi if np.isfinite(plan.current_kpi) else None)
             charts['budget_curve'] = plot_budget_curve(scenarios)
         except DeepCausalError as e: warnings.warn(f'budget charts left out: {e}')
+    if fitted.experiments is not None: charts['experiments'] = plot_experiments(fitted.experiments, fitted.config.report.interval)
     charts['training'] = plot_training(fitted.info)
     return charts

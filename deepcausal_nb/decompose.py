@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['RUN_FILES', 'contributions_frame', 'prediction_interval', 'predictions_frame', 'channel_table', 'summarise', 'shares',
-           'metrics_report', 'write_run']
+           'metrics_report', 'experiments_record', 'write_run']
 
 # %% ../nbs/08_decompose.ipynb #a68d7e7e
 import json
@@ -130,8 +130,19 @@ def metrics_report(fitted: FittedMMM, panel: Panel) -> dict:
 RUN_FILES = dict(metrics='metrics.json', contributions='contributions.csv', predictions='predictions.csv',
                  channels='channels.csv', edges='edges.csv', model='model.pt', run='run.json')   # what a run directory holds
 
-def write_run(fitted: FittedMMM, panel: Panel, out_dir, source=None) -> dict:
-    "Write metrics.json, contributions.csv, predictions.csv, channels.csv, edges.csv, model.pt and run.json (data source, timing) into `out_dir`."
+def experiments_record(fitted: FittedMMM, source=None) -> dict|None:
+    "What run.json says about the lift tests: the file, each test's measured and model lift, the calibrated channels and the conflicts."
+    tab = fitted.experiments
+    if tab is None: return None
+    used = tab[~tab.conflict]
+    return dict(file=str(Path(source).resolve()) if isinstance(source, (str, Path)) else None,
+                calibrated_channels=list(dict.fromkeys(used.channel)), conflicts=tab[tab.conflict].to_dict('records'),
+                tests=tab.to_dict('records'))
+
+def write_run(fitted: FittedMMM, panel: Panel, out_dir, source=None,
+              experiments=None,   # the lift tests' file, recorded in run.json (the tests themselves are in the model)
+             ) -> dict:
+    "Write metrics.json, contributions.csv, predictions.csv, channels.csv, edges.csv, model.pt and run.json (data source, timing), and experiments.csv for a calibrated fit, into `out_dir`."
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     comp = fitted.components(panel, members=True)
     paths = {k: out/name for k, name in RUN_FILES.items()}
@@ -140,7 +151,10 @@ def write_run(fitted: FittedMMM, panel: Panel, out_dir, source=None) -> dict:
                                             columns=dict(region=c.region if c.region is not None else '', time=c.time, target=c.target,
                                                          media=c.media, spend=[x for x in c.spend if x], controls=c.controls),
                                             holdout_weeks=panel.n_weeks - fitted.n_train, fit_seconds=fitted.info.get('fit_seconds'),
-                                            device=fitted.info.get('device')), indent=2))
+                                            device=fitted.info.get('device'), experiments=experiments_record(fitted, experiments)), indent=2, default=float))
+    if fitted.experiments is not None:
+        paths['experiments'] = out/'experiments.csv'
+        fitted.experiments.to_csv(paths['experiments'], index=False)
     paths['metrics'].write_text(json.dumps(metrics_report(fitted, panel), indent=2, default=float))
     contributions_frame(fitted, panel, comp).to_csv(paths['contributions'], index=False)
     predictions_frame(fitted, panel, comp).to_csv(paths['predictions'], index=False)

@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['REPORT_PARAMETERS', 'ReportError', 'ReportData', 'analyse', 'provenance', 'footer_html', 'headline', 'summary_html',
-           'scenario_panel_html', 'budget_slider_figure', 'live_panel', 'setup_notebook', 'report_config', 'demo_data',
-           'prepare_report', 'default_template', 'template_parameters', 'external_resources', 'notebook_to_html',
-           'check_data', 'render_report', 'render_batch', 'write_index']
+           'experiments_html', 'scenario_panel_html', 'budget_slider_figure', 'live_panel', 'setup_notebook',
+           'report_config', 'demo_data', 'prepare_report', 'default_template', 'template_parameters',
+           'external_resources', 'notebook_to_html', 'check_data', 'render_report', 'render_batch', 'write_index']
 
 # %% ../nbs/13_report.ipynb #b3f0a703
 import hashlib, html, json, math, os, re, sys, time, warnings
@@ -18,11 +18,12 @@ import deepcausal_nb
 from .config import DeepCausalError, MMMConfig, load_config, set_value, config_to_dict
 from .data import Panel, load_panel
 from .train import FittedMMM, fit
-from .decompose import contributions_frame, predictions_frame, channel_table, summarise
+from .experiments import read_experiments
+from .decompose import contributions_frame, predictions_frame, channel_table, summarise, experiments_record
 from .response import response_curves, roi_table
 from .optimize import OptimizeError, plan_budget, budget_scenarios, check_scenarios, budget_curves, optimize_allocation, check_plan, curve_response
 from .metrics import beats_baselines, metrics_table
-from .charts import all_charts, channel_colors, fmt_number
+from .charts import all_charts, channel_colors, fmt_number, experiment_labels
 
 # %% ../nbs/13_report.ipynb #a237d5bd
 class ReportError(DeepCausalError, RuntimeError):
@@ -133,7 +134,8 @@ def headline(rd: ReportData) -> dict:
                distinguishable=[r.channel for r in ch.itertuples() if r.contribution_lo > 0],
                not_distinguishable=[r.channel for r in ch.itertuples() if not r.contribution_lo > 0],
                plan=None if rd.plan is None else rd.plan.summary(), plan_note=rd.plan_note, provenance=provenance(rd),
-               not_used=list(rd.panel.warnings) + list(rd.fitted.info.get('notes', [])))   # ignored columns, masked cells, model parts switched off
+               not_used=list(rd.panel.warnings) + list(rd.fitted.info.get('notes', [])),
+               experiments=experiments_record(rd.fitted))   # ignored columns, masked cells, model parts switched off
     return out
 
 # %% ../nbs/13_report.ipynb #0a32551a
@@ -174,6 +176,12 @@ def summary_html(rd: ReportData) -> str:
     parts.append('<div class="dcnb-cards">' + ''.join(
         f'<div class="dcnb-card">{e(k)}<b>{_num(v, pct=True)}</b>of predicted {e(h["target"])}</div>'
         for k, v in [('Media', s['media']), ('Base + trend', s['base']), ('Seasonality', s['seasonality']), ('Controls', s['controls'])]) + '</div>')
+    x = h['experiments']
+    if x:   # which channels rest on experiments, and which tests the data contradict
+        parts.append(f"<p>Calibrated on {len(x['tests']) - len(x['conflicts'])} lift test(s): "
+                     + (f"<b>{e(', '.join(x['calibrated_channels']))}</b> rest on experiments as well as on the data." if x['calibrated_channels'] else "none was used.")
+                     + (f" <span style='color:#d62728'><b>{len(x['conflicts'])} test(s) conflict with the data</b> and were left out</span> (see Experiments vs model)." if x['conflicts'] else '')
+                     + "</p>")
     if h['not_used']:   # what was left out is part of the answer: an ignored events column explains spikes the model cannot
         parts.append('<h3>What the model did not use, and why</h3><ul>' + ''.join(f'<li>{e(n)}</li>' for n in h['not_used']) + '</ul>'
                      '<p><small>To use a column the model left out (events, holidays, a promotion flag), give it as a control: '
@@ -221,6 +229,26 @@ def summary_html(rd: ReportData) -> str:
     else: parts.append(f"<h3>Budget</h3><p>No allocation: {e(rd.plan_note)}</p>")
     parts.append('</div>')
     return '\n'.join(parts)
+
+# %% ../nbs/13_report.ipynb #c13ex001
+def experiments_html(rd: ReportData) -> str:
+    "The lift tests as a table: measured ± se, the calibrated model's lift and interval, before calibration, and whether each was used or conflicts."
+    tab, e = rd.fitted.experiments, html.escape
+    if tab is None:
+        return ('<p class="dcnb-muted">No lift tests were given, so every channel&rsquo;s effect rests on the observational data alone; where spend '
+                'follows demand the data do not record, those effects are over-stated. Geo experiments calibrate them: '
+                '<code>--experiments tests.csv</code> (papermill: <code>-p experiments tests.csv</code>).</p>')
+    lvl = f"{100 * rd.config.report.interval:.0f}%"
+    verdict = lambda r: "<b style='color:#d62728'>conflict: left out</b>" if r.conflict else 'calibrated'
+    rows = ''.join(f"<tr><td>{e(lab)}</td><td>{_num(r.spend_change)}</td><td>{_num(r.lift)} ± {_num(r.lift_se)}</td><td>{_num(r.model_lift)}</td>"
+                   f"<td>{_num(r.model_lift_lo)} to {_num(r.model_lift_hi)}</td><td>{'' if pd.isna(r.lift_before) else _num(r.lift_before)}</td>"
+                   f"<td>{verdict(r)}</td></tr>"
+                   for lab, r in zip(experiment_labels(tab), tab.itertuples()))
+    note = ("<p>A conflict is a test the calibrated model still misses by more than "
+            f"{rd.config.train.conflict_z:g} standard errors: the data (or the other tests) cannot accommodate it. Check its spend change, regions "
+            "and weeks, and the test's own analysis, before trusting either number.</p>") if tab.conflict.any() else ''
+    return (_CSS + '<div class="dcnb-summary"><table><tr><th>test</th><th>spend change</th><th>measured lift ± se</th><th>model lift</th>'
+            f"<th>{lvl} interval</th><th>before calibration</th><th></th></tr>{rows}</table>{note}</div>")
 
 # %% ../nbs/13_report.ipynb #db2df4d2
 _PANEL_JS = r"""
@@ -409,6 +437,7 @@ def prepare_report(data=None,                    # CSV/parquet in long format; N
                    overrides=(),                 # ['train.lr=0.01', ...] applied last
                    budget_min=None, budget_max=None, budget_steps=None, planning_weeks=None,
                    cost_per_unit=None,           # {channel: money per unit of media} for impressions-only channels
+                   experiments=None,             # lift tests (CSV/Excel) to calibrate the fit on (see `06a_experiments`)
                    progress=False,
                    progress_path=None,           # a file the fit writes a plain progress bar to (`render_report` shows it on the console)
                    **_) -> ReportData:
@@ -423,9 +452,10 @@ def prepare_report(data=None,                    # CSV/parquet in long format; N
         cfg.model, cfg.train = fitted.config.model, fitted.config.train
     else:
         panel = load_panel(data, region=region, time=time, target=target, media=media, spend=spend, controls=controls, config=cfg.data)
+        tests = read_experiments(experiments, panel) if experiments else None    # checked before any training
         if progress_path:
-            with open(progress_path, 'w', buffering=1, encoding='utf-8') as bar: fitted = fit(panel, cfg, progress=bar)
-        else: fitted = fit(panel, cfg, progress=progress)
+            with open(progress_path, 'w', buffering=1, encoding='utf-8') as bar: fitted = fit(panel, cfg, progress=bar, experiments=tests)
+        else: fitted = fit(panel, cfg, progress=progress, experiments=tests)
         if save_model: fitted.save(save_model)
     return analyse(fitted, panel, cfg, cost_per_unit=cost_per_unit, source=str(data))
 

@@ -116,3 +116,27 @@ def test_killed_fit_leaves_a_loadable_checkpoint(tmp_path):
     saved = FittedMMM.load(run/'checkpoint.pt')            # the last atomic checkpoint: complete, loadable
     assert saved.info['checkpoint_epoch'] >= 49
     assert np.isfinite(saved.predict(load_panel(data, holdout_weeks=8))).all()
+
+def test_confounded_simulation_and_calibrated_fit(tmp_path):
+    import pandas as pd
+    data = tmp_path/'conf.csv'
+    r = cli('simulate', data, '--regions', 6, '--weeks', 70, '--channels', 3, '--seed', 2, '--confounded', '--experiments', 2)
+    assert r.returncode == 0, r.stderr
+    tests = tmp_path/'conf.experiments.csv'
+    tab = pd.read_csv(tests)
+    assert list(tab.columns) == ['channel', 'start', 'end', 'regions', 'spend_change', 'lift', 'lift_se', 'measure_weeks_after'] and len(tab) == 2
+    assert 'control_demand' not in pd.read_csv(data, nrows=1).columns              # the demand is not in the data
+    assert 'control_demand' in json.loads((tmp_path/'conf.truth.json').read_text())['controls']
+    bad = tmp_path/'bad.csv'
+    tab.assign(channel=['serch_impressions', tab.channel[1]]).to_csv(bad, index=False)
+    r = cli('fit', data, '--experiments', bad, '--out', tmp_path/'badrun', *FAST_FIT)
+    assert r.returncode == 2 and "row 1: channel 'serch_impressions'" in r.stderr and 'did you mean' in r.stderr
+    assert not (tmp_path/'badrun'/'model.pt').exists()
+    r = cli('fit', data, '--experiments', tests, '--out', tmp_path/'run', *FAST_FIT, '--set', 'members=2', '--set', 'member_epochs=10')
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.count('lift test ') == 2 and 'before calibration' in r.stdout
+    run = json.loads((tmp_path/'run'/'run.json').read_text())['experiments']
+    assert run['file'] == str(tests.resolve()) and len(run['tests']) == 2
+    assert set(run['calibrated_channels']) | {c['channel'] for c in run['conflicts']} == set(tab.channel)
+    out = pd.read_csv(tmp_path/'run'/'experiments.csv')
+    assert {'lift', 'model_lift', 'model_lift_lo', 'model_lift_hi', 'lift_before', 'z', 'conflict'} <= set(out.columns)
