@@ -283,7 +283,7 @@ def plot_shares(channels_table: pd.DataFrame, title: str|None = None) -> go.Figu
     colors = channel_colors(t['channel'])
     fig = go.Figure()
     for _, r in t.sort_values('share', kind='stable').iterrows():   # plotly draws the first category at the bottom
-        roi = f"<br>ROI {r['roi']:.3g} KPI per unit of spend" if 'roi' in t and pd.notna(r['roi']) else ''
+        roi = f"<br>ROI {r['roi']:.3g} {r.get('roi_unit', 'KPI per unit of spend')}" if 'roi' in t and pd.notna(r['roi']) else ''
         err, ci = {}, ''
         if 'share_lo' in t:   # the ensemble's interval
             err = dict(error_x=dict(type='data', symmetric=False, array=[100 * (r['share_hi'] - r['share'])], arrayminus=[100 * (r['share'] - r['share_lo'])],
@@ -302,17 +302,17 @@ def plot_roi(roi: pd.DataFrame, title: str|None = None) -> go.Figure:
     "ROI and marginal ROI per channel side by side (`roi_table`); channels without spend or without a curve shown as grey n/a."
     t = roi.reset_index(drop=True)
     colors = channel_colors(t['channel'])
-    units = set(t['unit']) if 'unit' in t else {'money'}
-    per = 'unit of spend' if units == {'money'} else ('unit of media' if units == {'media units'} else 'unit of spend or media (see hover)')
+    # the unit of every number: money per money when the KPI's value is known, else KPI units per money (or per media unit)
+    roi_units = t['roi_unit'].tolist() if 'roi_unit' in t else ['KPI per ' + ('money' if u == 'money' else 'media unit') for u in t.get('unit', ['money'] * len(t))]
+    shown = roi_units[0] if len(set(roi_units)) == 1 else 'see hover'
     fig = make_subplots(1, 2, shared_yaxes=True, horizontal_spacing=0.06,
-                        subplot_titles=(f'ROI: KPI per {per}, all weeks', f'marginal ROI: KPI per next {per}, at current spend'))
+                        subplot_titles=(f'ROI ({shown}), all weeks', f'marginal ROI ({shown}), at current spend'))
     names = t['channel'].astype(str).tolist()
     gaps = {}
     for col, key in ((1, 'roi'), (2, 'marginal_roi')):
         v = pd.to_numeric(t[key], errors='coerce').to_numpy(float)
         bad = ~np.isfinite(v)
         gaps[key] = [n for n, b in zip(names, bad) if b]
-        unit = t['unit'].tolist() if 'unit' in t else ['money'] * len(t)
         err = {}
         if f'{key}_lo' in t:   # the ensemble's interval
             lo, hi = (pd.to_numeric(t[f'{key}_{e}'], errors='coerce').to_numpy(float) for e in ('lo', 'hi'))
@@ -321,7 +321,7 @@ def plot_roi(roi: pd.DataFrame, title: str|None = None) -> go.Figure:
         fig.add_trace(go.Bar(y=names, x=np.where(bad, 0., v), orientation='h', name=key, showlegend=False, **err,
                              marker=dict(color=[MISSING_COLOR if b else colors[n] for n, b in zip(names, bad)], line=dict(color='#999999', width=np.where(bad, 1, 0))),
                              text=['n/a' if b else f'{x:.3g}' for x, b in zip(v, bad)], textposition='outside',
-                             customdata=unit, hovertemplate='%{y}: %{text} KPI per %{customdata}<extra></extra>'), 1, col)
+                             customdata=roi_units, hovertemplate='%{y}: %{text} %{customdata}<extra></extra>'), 1, col)
     notes = []
     if gaps['roi']: notes.append(f"no spend (no ROI): {', '.join(gaps['roi'])}")
     if gaps['marginal_roi']: notes.append(f"flat or missing response curve (no marginal ROI): {', '.join(gaps['marginal_roi'])}")

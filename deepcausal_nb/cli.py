@@ -23,10 +23,11 @@ def add_column_flags(p: argparse.ArgumentParser):
     g.add_argument('--media', type=_csv_list, help='media columns, comma-separated')
     g.add_argument('--spend', type=_csv_list, help='spend columns, comma-separated, same order as --media')
     g.add_argument('--controls', type=_csv_list, help='control columns, comma-separated')
+    g.add_argument('--kpi-value', help='money per unit of KPI, a number or a column (default: a column named like revenue_per_conversion): ROI in money per money')
 
 def column_kwargs(args) -> dict:
     "The column mapping from parsed flags, as keyword arguments for `load_panel`."
-    return {k: getattr(args, k) for k in ('region', 'time', 'target', 'media', 'spend', 'controls')}
+    return {k: getattr(args, k, None) for k in ('region', 'time', 'target', 'media', 'spend', 'controls', 'kpi_value')}
 
 def _not_input(outputs, *inputs):
     "Refuse to write any of `outputs` over one of the user's `inputs` (even with --force)."
@@ -55,6 +56,8 @@ def cmd_inspect(args) -> int:
     print(f"  target    {s['target']}")
     print(f"  media     {len(s['media'])}: " + ', '.join(f"{m}" + (f" [spend {sp}]" if sp and sp != m else (' [spend]' if sp else '')) for m, sp in s['channel_spend'].items()))
     print(f"  controls  {len(s['controls'])}: {', '.join(s['controls']) or '-'}")
+    print(f"  KPI value {s['kpi_value'] if s['kpi_value'] is not None else '-'}" + ('' if s['kpi_value'] is not None else
+          " (ROI in KPI units per money; give --kpi-value NUMBER|COLUMN for money per money)"))
     if s['ignored']: print(f"  ignored   {', '.join(map(str, s['ignored']))}")
     print(f"  incomplete regions: {len(s['incomplete_regions'])}" + (f" ({', '.join(s['incomplete_regions'][:10])})" if s['incomplete_regions'] else ''))
     for w in s['warnings']: print(f"  warning: {w}")

@@ -102,6 +102,7 @@ class ReportConfig:
     bound_low: float = 0.5           # the report's plans keep each channel at >= this multiple of its current spend
     bound_high: float = 2.0          # ... and <= this multiple: no plan trusts a curve far outside what was observed
     interval: float = 0.9            # probability of every reported interval (from the ensemble's spread)
+    currency: str = ''               # label of money amounts (e.g. USD, €); empty: 'money'
 
 @dataclass
 class ClusterConfig:

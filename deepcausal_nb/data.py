@@ -51,6 +51,7 @@ TARGET_NAMES = ('sales', 'revenue', 'conversions', 'visits', 'orders', 'units', 
 CONTROL_WORDS = ('price', 'promo', 'holiday', 'competitor', 'newsletter', 'temperature', 'weather', 'event', 'events', 'discount')
 _MEDIA_MARK = re.compile(r'(^media_)|(_?impressions?)|(_?grps?$)|(_?clicks?$)|(_?reach$)|(_[IP]$)', re.I)
 _SPEND_MARK = re.compile(r'(_?spend)|(_?cost)|(_S$)', re.I)
+_VALUE_NAME = re.compile(r'(revenue|value|sales)_per_|_per_(conversion|order|unit|visit|sale)s?$|^kpi_value$|^aov$|average_order_value')   # money per KPI unit
 
 def _low(c): return str(c).strip().lower()
 
@@ -75,6 +76,7 @@ class ColumnMap:
     controls: list[str]
     ignored: list[str] = field(default_factory=list)
     detected: dict = field(default_factory=dict)   # role -> True when auto-detected
+    kpi_value: str|float|None = None   # money per unit of KPI: a column, a number, or None (ROI then in KPI per money)
 
 def _first(cols, names):
     low = {_low(c): c for c in cols}
@@ -98,7 +100,7 @@ def _check_given(df, cols, role):
             raise DataError(f"column {c!r} (given as {role}) not found{_closest(c, df.columns)}; the table has: {', '.join(map(str, df.columns))}")
 
 # %% ../nbs/01_data.ipynb #181fb1fe
-def detect_columns(df: pd.DataFrame, region=None, time=None, target=None, media=None, spend=None, controls=None) -> ColumnMap:
+def detect_columns(df: pd.DataFrame, region=None, time=None, target=None, media=None, spend=None, controls=None, kpi_value=None) -> ColumnMap:
     "Map `df`'s columns to roles: given names are checked, missing roles auto-detected by the rules above."
     cols = list(df.columns)
     for role, v in dict(region=region, time=time, target=target).items():
@@ -124,6 +126,14 @@ def detect_columns(df: pd.DataFrame, region=None, time=None, target=None, media=
         target = cand[0] if cand else _first([c for c in usable if c not in taken], TARGET_NAMES)
         if target is None: raise DataError(f"no KPI column found (looked for target*/kpi* or {', '.join(TARGET_NAMES)}); pass --target COLUMN")
     taken.add(target)
+    # the value of one KPI unit (revenue per conversion): given as a column or a number, or found by its name
+    if isinstance(kpi_value, str) and kpi_value.strip():
+        try: kpi_value = float(kpi_value)
+        except ValueError: _check_given(df, [kpi_value], '--kpi-value')
+    elif kpi_value is None:
+        kpi_value = next((c for c in usable if c not in taken and _VALUE_NAME.search(_low(c)) and numeric(c)), None)
+    else: kpi_value = None if isinstance(kpi_value, str) else float(kpi_value)
+    if isinstance(kpi_value, str): taken.add(kpi_value)
     rest = [c for c in usable if c not in taken]
     auto_media, auto_spend = media is None, spend is None
     if media is None: media = [c for c in rest if _is_media(c) and not _is_spend(c)]
@@ -162,7 +172,7 @@ def detect_columns(df: pd.DataFrame, region=None, time=None, target=None, media=
     if dup: raise DataError(f"column name(s) {', '.join(map(repr, dup))} appear more than once in the table; rename or drop the copies so each column has one role")
     if not media: raise DataError("no media columns found (looked for *impression*, *grp*, *clicks*, *spend*, *_I, *_S ...); pass --media A,B,...")
     detected = {k: v is None for k, v in given.items()}
-    return ColumnMap(region, time, target, list(media), spend_list, list(controls), ignored, detected)
+    return ColumnMap(region, time, target, list(media), spend_list, list(controls), ignored, detected, kpi_value)
 
 # %% ../nbs/01_data.ipynb #7bd288cf
 @dataclass
@@ -179,6 +189,7 @@ class Panel:
     warnings: list = field(default_factory=list)
     future: int = 0            # trailing weeks with planned inputs but no KPI (see `extend_panel`)
     planned: np.ndarray|None = None  # [regions] which regions the plan covers (None: all)
+    kpi_value: np.ndarray|None = None # [regions, weeks] money per unit of KPI (`ColumnMap.kpi_value`); None: unknown
 
     @property
     def n_regions(self): return self.kpi.shape[0]
@@ -205,7 +216,7 @@ class Panel:
         return dict(regions=self.n_regions, weeks=self.n_weeks, observed_rows=int(self.mask.sum()),
                     time_range=[fmt(t0), fmt(t1)], region_column=c.region, time_column=c.time, target=c.target,
                     media=list(c.media), spend=[s for s in c.spend if s], channel_spend=dict(zip(c.media, c.spend)),
-                    controls=list(c.controls), ignored=list(c.ignored),
+                    controls=list(c.controls), ignored=list(c.ignored), kpi_value=c.kpi_value,
                     incomplete_regions=[str(r) for r in self.incomplete_regions], future_weeks=self.future, warnings=list(self.warnings))
 
 # %% ../nbs/01_data.ipynb #49ca4c14
@@ -324,6 +335,7 @@ MIN_TRAIN_WEEKS = 4
 
 def load_panel(source,                    # path (.csv/.tsv/.parquet) or DataFrame; never modified
                region=None, time=None, target=None, media=None, spend=None, controls=None,  # column mapping; None = detect
+               kpi_value=None,                # money per KPI unit: a column or a number; None = a column named like revenue_per_conversion, if any
                holdout_weeks: int|None = None, # weeks to hold out (checked here); None = the config default
                missing_weeks: str|None = None, # 'mask' or 'error' for a week missing inside a region
                config: DataConfig|None = None, # defaults for every argument left as None
@@ -341,7 +353,7 @@ def load_panel(source,                    # path (.csv/.tsv/.parquet) or DataFra
     offset = 0 if isinstance(source, pd.DataFrame) else 2   # CSV line = row position + header + 1
     df = read_table(source)
     if offset: df.index = pd.RangeIndex(len(df))
-    cm = detect_columns(df, region, time, target, media, spend, controls)
+    cm = detect_columns(df, region, time, target, media, spend, controls, kpi_value)
     notes = []
     y = _numeric(df, cm.target, 'target', offset)
     M, S, X = _inputs(df, cm, offset)
@@ -390,7 +402,15 @@ def load_panel(source,                    # path (.csv/.tsv/.parquet) or DataFra
     if not mask[:, :n_train].any(1).all():
         no = [regions[i] for i in np.nonzero(~mask[:, :n_train].any(1))[0]]
         notes.append(f"region(s) with no training week, predicted from shared effects only: {', '.join(no)}")
-    return Panel(kpi, media_a, spend_a, ctrl, mask, regions, grid, cm, notes)
+    value = None
+    if isinstance(cm.kpi_value, str):
+        v = _numeric(df, cm.kpi_value, 'KPI value', offset)
+        if (v < 0).any(): raise DataError(f"KPI value column {cm.kpi_value!r} is negative at {what}s {_rows(df.index[v < 0], offset)}; it is money per unit of {cm.target!r}")
+        value = _place(v.to_numpy(), flat, R, T)
+    elif cm.kpi_value is not None:
+        if not cm.kpi_value > 0: raise DataError(f"--kpi-value must be a positive number (money per unit of {cm.target!r}) or a column, got {cm.kpi_value!r}")
+        value = np.full((R, T), float(cm.kpi_value))
+    return Panel(kpi, media_a, spend_a, ctrl, mask, regions, grid, cm, notes, kpi_value=value)
 
 # %% ../nbs/01_data.ipynb #53fda981
 @dataclass
@@ -496,4 +516,7 @@ def extend_panel(panel: Panel,            # the observed panel (e.g. from `load_
     spend = None if panel.spend is None else cat(panel.spend, np.where(np.isnan(panel.spend[:, :1]), np.nan, place(S)))
     return Panel(cat(panel.kpi, np.zeros((R, F))), cat(panel.media, place(M)), spend,
                  cat(panel.controls, place(X)), cat(panel.mask, np.zeros((R, F), dtype=bool)), list(panel.regions),
-                 panel.times.append(grid).rename(panel.times.name), c, notes, F, None if planned.all() else planned)
+                 panel.times.append(grid).rename(panel.times.name), c, notes, F, None if planned.all() else planned,
+                 # planned weeks are valued at each region's mean value per KPI unit over its observed weeks
+                 None if panel.kpi_value is None else cat(panel.kpi_value, np.repeat((np.where(panel.mask, panel.kpi_value, 0).sum(1)
+                                                          / np.maximum(panel.mask.sum(1), 1))[:, None], F, 1)))

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np, pandas as pd
 from .data import Panel
 from .train import FittedMMM, ensemble_interval, time_labels as _time_labels
-from .response import response_curves
+from .response import response_curves, roi_unit, kpi_value_over, valued
 from .metrics import METRIC_KEYS
 
 # %% ../nbs/08_decompose.ipynb #981cb0cc
@@ -79,10 +79,14 @@ def channel_table(fitted: FittedMMM, panel: Panel,
         for name, v in dict(contribution=contrib, share=contrib / total).items():
             cols[name], cols[f'{name}_lo'], cols[f'{name}_hi'] = ensemble_interval(v, level)
         cols['spend'] = spend
-        cols['roi'], cols['roi_lo'], cols['roi_hi'] = ensemble_interval(np.where(spend > 0, contrib / np.where(spend > 0, spend, 1), np.nan), level)
+        value = valued(panel, comp['channels'], m)                          # [members, C]: money when the KPI's value is known
+        cols['roi'], cols['roi_lo'], cols['roi_hi'] = ensemble_interval(np.where(spend > 0, value / np.where(spend > 0, spend, 1), np.nan), level)
+    cols['roi_unit'] = roi_unit(panel, fitted.config.report.currency)
+    weeks = fitted.config.report.planning_weeks
+    per = kpi_value_over(panel, slice(max(0, panel.n_weeks - panel.future - weeks), panel.n_weeks - panel.future))
     mroi = [c.marginal_interval(level) for c in curves]
-    cols.update(mroi=[c.marginal_return for c in curves], mroi_lo=[x[0] for x in mroi], mroi_hi=[x[1] for x in mroi],
-                mroi_unit=[c.unit for c in curves])
+    cols.update(mroi=[per * c.marginal_return for c in curves], mroi_lo=[per * x[0] for x in mroi], mroi_hi=[per * x[1] for x in mroi],
+                mroi_unit=[roi_unit(panel, fitted.config.report.currency, c.unit) for c in curves])
     pt = fitted.parameters_table(level)
     return pd.DataFrame(cols).assign(**{k: pt[k].to_numpy() for k in pt.columns if k.startswith(('adstock_decay', 'hill_half_saturation', 'hill_slope'))})
 
@@ -149,7 +153,7 @@ def write_run(fitted: FittedMMM, panel: Panel, out_dir, source=None,
     c = panel.columns
     paths['run'].write_text(json.dumps(dict(data=str(Path(source).resolve()) if isinstance(source, (str, Path)) else None,
                                             columns=dict(region=c.region if c.region is not None else '', time=c.time, target=c.target,
-                                                         media=c.media, spend=[x for x in c.spend if x], controls=c.controls),
+                                                         media=c.media, spend=[x for x in c.spend if x], controls=c.controls, kpi_value=c.kpi_value),
                                             holdout_weeks=panel.n_weeks - fitted.n_train, fit_seconds=fitted.info.get('fit_seconds'),
                                             device=fitted.info.get('device'), experiments=experiments_record(fitted, experiments)), indent=2, default=float))
     if fitted.experiments is not None:

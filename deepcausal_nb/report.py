@@ -128,7 +128,7 @@ def headline(rd: ReportData) -> dict:
                shares=dict(base=_f((total['baseline'] + total['trend']) / pred_total), seasonality=_f(total['seasonality'] / pred_total),
                            controls=_f(ctrl / pred_total), media=_f(media / pred_total)),
                top_channels=[dict(channel=r.channel, contribution=_f(r.contribution), share=_f(r.share), share_lo=_f(r.share_lo), share_hi=_f(r.share_hi),
-                                  roi=_f(r.roi), roi_lo=_f(r.roi_lo), roi_hi=_f(r.roi_hi)) for r in ch.head(3).itertuples()],
+                                  roi=_f(r.roi), roi_lo=_f(r.roi_lo), roi_hi=_f(r.roi_hi), roi_unit=r.roi_unit) for r in ch.head(3).itertuples()],
                interval=rd.config.report.interval, members=rd.fitted.members,
                # a channel's effect is told apart from zero when its contribution's interval excludes 0
                distinguishable=[r.channel for r in ch.itertuples() if r.contribution_lo > 0],
@@ -195,7 +195,7 @@ def summary_html(rd: ReportData) -> str:
                    f"<td>{span(c['share_lo'], c['share_hi'], True)}</td><td>{_num(c['roi'])}</td><td>{span(c['roi_lo'], c['roi_hi'])}</td></tr>"
                    for c in h['top_channels'])
     parts.append(f"<h3>Top channels</h3><table><tr><th>channel</th><th>contribution</th><th>share of KPI</th><th>{lvl} interval</th>"
-                 f"<th>ROI</th><th>{lvl} interval</th></tr>{rows}</table>")
+                 f"<th>ROI ({e(h['top_channels'][0]['roi_unit']) if h['top_channels'] else ''})</th><th>{lvl} interval</th></tr>{rows}</table>")
     if h['members'] > 1:
         yes, no = h['distinguishable'], h['not_distinguishable']
         parts.append(f"<p>Intervals come from an ensemble of {h['members']} fits of the model, each on a resample of the weeks. "
@@ -437,6 +437,8 @@ def prepare_report(data=None,                    # CSV/parquet in long format; N
                    overrides=(),                 # ['train.lr=0.01', ...] applied last
                    budget_min=None, budget_max=None, budget_steps=None, planning_weeks=None,
                    cost_per_unit=None,           # {channel: money per unit of media} for impressions-only channels
+                   kpi_value=None,               # money per KPI unit: a column or a number (None: a column named like revenue_per_conversion)
+                   currency=None,                # label of money amounts (settings: report.currency)
                    experiments=None,             # lift tests (CSV/Excel) to calibrate the fit on (see `06a_experiments`)
                    progress=False,
                    progress_path=None,           # a file the fit writes a plain progress bar to (`render_report` shows it on the console)
@@ -445,13 +447,13 @@ def prepare_report(data=None,                    # CSV/parquet in long format; N
     if data is None: data = demo_data()
     if not Path(data).exists(): raise ReportError(f"{data}: no such file")
     cfg = report_config(settings, overrides, title=title, holdout_weeks=holdout_weeks, epochs=epochs, seed=seed, budget_min=budget_min,
-                        budget_max=budget_max, budget_steps=budget_steps, planning_weeks=planning_weeks)
+                        budget_max=budget_max, budget_steps=budget_steps, planning_weeks=planning_weeks, currency=currency)
     if model is not None:
         fitted = FittedMMM.load(model)
         panel = fitted.read_panel(data)
         cfg.model, cfg.train = fitted.config.model, fitted.config.train
     else:
-        panel = load_panel(data, region=region, time=time, target=target, media=media, spend=spend, controls=controls, config=cfg.data)
+        panel = load_panel(data, region=region, time=time, target=target, media=media, spend=spend, controls=controls, kpi_value=kpi_value, config=cfg.data)
         tests = read_experiments(experiments, panel) if experiments else None    # checked before any training
         if progress_path:
             with open(progress_path, 'w', buffering=1, encoding='utf-8') as bar: fitted = fit(panel, cfg, progress=bar, experiments=tests)
