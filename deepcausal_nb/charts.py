@@ -167,8 +167,10 @@ def plot_holdout_scatter(pred: pd.DataFrame, title: str|None = None) -> go.Figur
                                 text=[f'{r}, {t}' for r, t in zip(pts['region'], pts['time'])],
                                 hovertemplate='%{text}<br>actual %{x:,.0f}<br>predicted %{y:,.0f}<extra></extra>')])
     sub = note or f'{len(pts)} region-weeks the model never saw; WAPE {100 * wape:.1f}%'
+    # both axes over the points' own range (from 0 for a non-negative KPI): autorange with a locked aspect ran them far below 0
+    rng = [min(lo, 0.) if lo < 0 else 0., hi * 1.04 if hi > 0 else hi + 1.]
     return _layout(fig, title or 'Holdout: actual vs predicted per region-week', sub,
-                   xaxis_title='actual KPI (KPI units)', yaxis=dict(title='predicted KPI (KPI units)', scaleanchor='x'))
+                   xaxis=dict(title='actual KPI (KPI units)', range=rng), yaxis=dict(title='predicted KPI (KPI units)', range=rng, scaleanchor='x'))
 
 # %% ../nbs/12_charts.ipynb #25f47cb7
 def plot_residuals(pred: pd.DataFrame, title: str|None = None) -> go.Figure:
@@ -273,8 +275,16 @@ def plot_waterfall(contrib: pd.DataFrame, channels, controls=(), title: str|None
     for i in range(len(order)):   # connectors: each bar ends where the next begins
         level = before[i] + values[i]
         fig.add_shape(type='line', x0=i + 0.4, x1=i + 0.6, y0=level, y1=level, line=dict(color='#888888', width=1))
-    return _layout(fig, title or 'From base demand to total predicted KPI (all weeks and regions)', None,
-                   yaxis_title='KPI (KPI units)', xaxis_title='component')
+    # when the first bar (the base) is most of the total, the others are slivers on an axis from 0: start the axis below
+    # the smallest running level instead, and say so
+    levels = np.r_[before[1:], before[-1] + values[len(order) - 1]] if len(order) else np.r_[total]
+    floor = float(min(levels.min(), total))
+    cut = len(order) > 1 and total > 0 and floor > 0.5 * total
+    yaxis = dict(title='KPI (KPI units)')
+    if cut: yaxis['range'] = [0.9 * floor, 1.04 * max(float((before + values[:len(order)]).max()), total)]
+    return _layout(fig, title or 'From base demand to total predicted KPI (all weeks and regions)',
+                   f"the axis starts at {_short(0.9 * floor)}, not 0, so that the smaller components are visible" if cut else None,
+                   yaxis=yaxis, xaxis_title='component')
 
 # %% ../nbs/12_charts.ipynb #6f382198
 def plot_shares(channels_table: pd.DataFrame, title: str|None = None) -> go.Figure:
@@ -433,10 +443,14 @@ def plot_coefficients(coefficients,          # `fitted.components(panel)['coeffi
                       channels,
                       title: str|None = None,
                      ) -> go.Figure:
-    "Mean coefficient across regions per channel over time, with a 10–90% band across regions."
+    "Each channel's effectiveness over time relative to its own average (1 = average week), mean across regions with a 10–90% band."
     coef = np.asarray(coefficients, dtype=float)
     if coef.ndim != 3 or coef.shape[1:] != (len(times), len(channels)):
         raise DeepCausalError(f"coefficients must be [regions, {len(times)}, {len(channels)}], got {list(coef.shape)}")
+    # raw coefficients are in scaled-KPI per unit of saturated media, which means nothing to a reader and differs by
+    # channel; relative to each channel's mean they read as 'this week the channel worked 20 % better than usual'
+    avg = coef.mean((0, 1), keepdims=True)
+    coef = coef / np.where(avg > 0, avg, 1.)
     x = _time_values(times)
     colors = channel_colors(channels)
     mean, (low, high) = coef.mean(0), np.quantile(coef, [0.1, 0.9], axis=0)   # [weeks, channels]
@@ -447,10 +461,12 @@ def plot_coefficients(coefficients,          # `fitted.components(panel)['coeffi
                                      line=dict(width=0), fillcolor=_rgba(colors[ch], 0.2), legendgroup=ch, showlegend=False,
                                      name=f'{ch} 10–90% of regions', hoverinfo='skip'))
         fig.add_trace(go.Scatter(x=x, y=mean[:, j], mode='lines', name=ch, legendgroup=ch, line=dict(color=colors[ch], width=2),
-                                 hovertemplate=f'{ch}: ' + '%{y:.3f}<extra></extra>'))
-    sub = 'line: mean over regions; band: 10th–90th percentile of regions' if coef.shape[0] > 1 else None
-    return _layout(fig, title or 'Channel effectiveness over time (media coefficients)', sub, hovermode='x unified',
-                   xaxis_title='week', yaxis_title='coefficient (scaled KPI per unit of saturated media)')
+                                 hovertemplate=f'{ch}: ' + '%{y:.2f}× its average<extra></extra>'))
+    flat = np.abs(mean - 1).max() < 0.02
+    sub = ('line: mean over regions; band: 10th–90th percentile of regions' if coef.shape[0] > 1 else '') + \
+          ('; every channel is within 2% of its average: the model found no change in effectiveness over time' if flat else '')
+    return _layout(fig, title or 'Channel effectiveness over time, relative to each channel\'s average', sub.strip('; ') or None, hovermode='x unified',
+                   xaxis_title='week', yaxis_title='effectiveness (1 = the channel\'s average week)')
 
 # %% ../nbs/12_charts.ipynb #3d999e6a
 def plot_graph(edges,             # `fitted.edges()`: source, target, weight

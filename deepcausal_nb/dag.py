@@ -243,14 +243,23 @@ def plot_dag(edges,                          # source, target, weight (e.g. `Cha
         fig.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref='x', yref='y', axref='x', ayref='y', text='',
                            showarrow=True, arrowhead=2, arrowsize=1, arrowwidth=1 + 5 * abs(w) / top,
                            arrowcolor='#555555' if w >= 0 else '#d62728', standoff=16, startstandoff=16, opacity=0.8)
-        mids.append(((x0 + x1) / 2, (y0 + y1) / 2, s, t, w))
+        # the weight sits beside its arrow, not on it: off the midpoint along the edge's normal, alternating sides and
+        # positions along the edge so that labels of edges that cross or share a node do not cover each other
+        k = len(mids)
+        dx, dy = x1 - x0, y1 - y0
+        n = max((dx * dx + dy * dy) ** 0.5, 1e-9)
+        f, side = (0.4, 0.6)[k % 2], (1, -1)[(k // 2) % 2]
+        mids.append((x0 + f * dx - side * 0.12 * dy / n, y0 + f * dy + side * 0.12 * dx / n, s, t, w))
     if mids:
         fig.add_trace(go.Scatter(x=[m[0] for m in mids], y=[m[1] for m in mids], mode='text', name='weights',
-                                 text=[f'{m[4]:+.2f}' for m in mids], textfont=dict(size=11),
+                                 text=[f'{m[4]:+.2f}' for m in mids], textfont=dict(size=11, color='#333333'),
                                  hovertext=[f'{m[2]} → {m[3]}: {m[4]:+.3f}' for m in mids], hoverinfo='text'))
     depth = max(sum(1 for p in pos.values() if p[0] == x) for x in {p[0] for p in pos.values()})
-    fig.update_layout(title=title, showlegend=False, plot_bgcolor='white', height=max(300, 90 * depth + 120),
-                      xaxis=dict(visible=False), yaxis=dict(visible=False), margin=dict(l=20, r=20, t=60, b=20))
+    xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
+    pad = lambda v, lo, hi: [min(v) - lo, max(v) + hi]   # room for the labels above the top node and beside the outer ones
+    fig.update_layout(title=title, showlegend=False, plot_bgcolor='white', height=max(300, 90 * depth + 140),
+                      xaxis=dict(visible=False, range=pad(xs, 0.6, 0.6)), yaxis=dict(visible=False, range=pad(ys, 0.4, 0.7)),
+                      margin=dict(l=20, r=20, t=70, b=20))
     return fig
 
 def plot_adjacency(W,                        # weights [C, C] (Tensor, array or DataFrame), W[i, j]: effect of i on j
@@ -266,6 +275,8 @@ def plot_adjacency(W,                        # weights [C, C] (Tensor, array or 
     fig = go.Figure(go.Heatmap(z=W, x=list(channels), y=list(channels), colorscale='RdBu', zmid=0, zmin=-top, zmax=top,
                                texttemplate='%{z:.2f}', hovertemplate='%{y} → %{x}: %{z:.3f}<extra></extra>',
                                colorbar=dict(title='weight')))
-    fig.update_layout(title=title, xaxis=dict(title='target (effect on)', side='top'), yaxis=dict(title='source', autorange='reversed'),
-                      height=max(300, 45 * C + 150), width=max(380, 45 * C + 250))
+    # target labels below the matrix (above, rotated, they ran into the title)
+    fig.update_layout(title=title, xaxis=dict(title='target (effect on)', side='bottom', tickangle=-40, automargin=True),
+                      yaxis=dict(title='source', autorange='reversed', automargin=True), margin=dict(t=70),
+                      height=max(300, 45 * C + 200), width=max(380, 45 * C + 250))
     return fig
