@@ -77,7 +77,7 @@ class TrainConfig:
     member_jitter: float = 0.5       # ... and start from its media parameters moved by this many prior sds (chosen by measured coverage)
     prior_draws: bool = True         # members after the first also centre each prior at a draw from it (a randomised MAP)
     experiment_weight: float = 1.0   # weight of the lift tests' likelihood against the data's (1: as measured; see `06a_experiments`)
-    conflict_z: float = 3.0          # a test the calibrated fit misses by more than this many standard errors is a conflict, left out
+    conflict_z: float = 4.0          # a test the calibrated fit, or the panel's own estimate, misses by more than this many standard errors is a conflict, left out
     conflict_ratio: float = 3.0      # ... as is one whose lift is more than this many times the lift of the fit without tests
     huber_delta: float = 0.1         # Huber loss delta, in units of the scaled KPI (1 = a region's mean)
     l1_weight: float = 0.0           # L1 penalty on media coefficients (sparsity)

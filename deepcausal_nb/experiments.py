@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['REQUIRED', 'ExperimentError', 'read_experiments', 'usual_media', 'ExperimentDesign', 'experiment_design',
-           'model_lifts']
+           'model_lifts', 'data_lift']
 
 # %% ../nbs/06a_experiments.ipynb #ex0433bf
 import difflib, math
@@ -201,3 +201,25 @@ def model_lifts(model, out: dict, d: ExperimentDesign, kpi_scale: torch.Tensor) 
     diff = ((h_run - h_usual) * coef * d.channel[:, None]).sum(-1)          # [M, rows, T]
     per_row = (diff * d.window).sum(-1) * kpi_scale[d.region]                # [M, rows]
     return per_row.new_zeros(per_row.shape[0], len(d.lift)).index_add_(1, d.test, per_row)
+
+# %% ../nbs/06a_experiments.ipynb #ex25b701
+def data_lift(panel: Panel, test,
+              pre_weeks: int = 26,   # weeks before the test that set the test/control ratio
+             ) -> tuple[float, float]:
+    """The test's lift as the panel itself shows it, without the model: the KPI of the test regions over the measured weeks
+    minus the other regions' KPI scaled by the pre-test ratio of the two (a difference in differences), and its standard
+    error from how that weekly ratio wandered before the test (autocorrelation included). (nan, nan) when every region
+    was tested or the test starts in the first 8 weeks."""
+    rs = np.asarray(test.region_index); ctrl = np.setdiff1d(np.arange(panel.n_regions), rs)
+    if len(ctrl) == 0 or test.first < 8: return float('nan'), float('nan')
+    pre, win = slice(max(0, test.first - pre_weeks), test.first), slice(test.first, test.window_end + 1)
+    k = np.where(panel.mask, panel.kpi, 0.)
+    kt, kc = k[rs].sum(0), k[ctrl].sum(0)                                  # [T] test and control totals
+    if kc[pre].sum() <= 0: return float('nan'), float('nan')
+    ratio = kt[pre].sum() / kc[pre].sum()
+    est = kt[win].sum() - ratio * kc[win].sum()
+    e = kt[pre] / np.maximum(kc[pre], 1e-12); e = e - e.mean()
+    phi = float(np.clip((e[1:] * e[:-1]).sum() / max((e * e).sum(), 1e-12), 0, 0.9))   # weekly ratios drift together
+    inflate, sd = (1 + phi) / (1 - phi), e.std(ddof=1)
+    se = np.sqrt(((sd * kc[win]) ** 2).sum() * inflate + (sd * kc[win].sum()) ** 2 * inflate / (pre.stop - pre.start))
+    return float(est), float(se)

@@ -20,7 +20,7 @@ from .config import DeepCausalError, MMMConfig, config_to_dict, config_from_dict
 from .data import Panel, PanelScaler, ColumnMap, split_weeks, MIN_TRAIN_WEEKS, load_panel
 from .model import DeepCausalMMM, fourier_features, week_positions
 from .metrics import regression_metrics, baseline_metrics
-from .experiments import read_experiments, experiment_design, model_lifts, ExperimentDesign
+from .experiments import read_experiments, experiment_design, model_lifts, ExperimentDesign, data_lift
 
 # %% ../nbs/07_train.ipynb #85e0a0ee
 class TrainingError(DeepCausalError, RuntimeError):
@@ -501,6 +501,7 @@ def experiment_table(table: pd.DataFrame,   # from `read_experiments`
                      before=None,           # [E] the lift of the model fitted without the tests
                      level: float = 0.9,    # interval probability
                      used=None,             # [E] bool: tests the final fit was calibrated on (False: a conflict, left out)
+                     data=None,             # [E, 2] the panel's own estimate of each lift and its se (`data_lift`)
                     ) -> pd.DataFrame:
     "Measured vs model lift of each test: the model's lift and interval, the lift before calibration, the miss in standard errors, conflicts."
     point, lo, hi = ensemble_interval(np.asarray(lifts, dtype='float64'), level)
@@ -508,14 +509,16 @@ def experiment_table(table: pd.DataFrame,   # from `read_experiments`
     out[['start', 'end']] = out[['start', 'end']].astype(str)
     out['model_lift'], out['model_lift_lo'], out['model_lift_hi'] = point, lo, hi
     out['lift_before'] = np.nan if before is None else np.asarray(before, dtype='float64')
+    out['data_lift'], out['data_lift_se'] = (np.nan, np.nan) if data is None else (np.asarray(data)[:, 0], np.asarray(data)[:, 1])
     out['z'] = (point - out.lift) / out.lift_se
     out['conflict'] = False if used is None else ~np.asarray(used, bool)
     return out
 
 def _calibrated(fitted: FittedMMM, panel: Panel, cfg: MMMConfig, table: pd.DataFrame, holdout: int, progress, compare: bool) -> FittedMMM:
-    """Record each test's measured and modelled lift (and, with `compare`, a one-member fit's lift without the tests). A test the
-    calibrated fit still misses by more than `train.conflict_z` standard errors, or one that claims more than `train.conflict_ratio`
-    times the lift the data alone give, contradicts the data (or the other tests): it is reported as a conflict and the model
+    """Record each test's measured and modelled lift (and, with `compare`, a one-member fit's lift without the tests). A test
+    contradicts the data (or the other tests) when the calibrated fit still misses it by more than `train.conflict_z` standard
+    errors, when it claims more than `train.conflict_ratio` times the lift of the fit without tests, or when it lies more than
+    `train.conflict_z` standard errors from the panel's own estimate (`data_lift`): it is reported as a conflict and the model
     is refitted without it, so that it is not silently absorbed."""
     tc = cfg.train
     before = None
@@ -529,11 +532,14 @@ def _calibrated(fitted: FittedMMM, panel: Panel, cfg: MMMConfig, table: pd.DataF
         # unmeasured demand makes the data over-credit a channel, rarely hide most of it: a test that claims several times
         # the effect the data alone show (beyond its own error) is more likely wrong than the data
         used &= ~((np.abs(measured) - tc.conflict_ratio * np.abs(before) > 2 * se) & (np.sign(measured) == np.sign(before)))
+    # and the panel itself: the test regions against the others, before and during the test (no model involved)
+    data = np.array([data_lift(panel, t) for t in table.itertuples()])
+    used &= ~(np.abs(measured - data[:, 0]) > tc.conflict_z * np.sqrt(se ** 2 + data[:, 1] ** 2))   # nan (no estimate) never conflicts
     if not used.all():
         kept = table[used].reset_index(drop=True)
         fitted = fit(panel, cfg, holdout, progress=progress, experiments=kept if len(kept) else None, compare=False)
         lifts = fitted_lifts(fitted, panel, table)
-    rec = experiment_table(table, lifts, before, cfg.report.interval, used)
+    rec = experiment_table(table, lifts, before, cfg.report.interval, used, data)
     fitted.info['experiments'] = json.loads(rec.to_json(orient='records'))
     if not used.all():
         fitted.info['notes'] = fitted.info.get('notes', []) + [f"{(~used).sum()} lift test(s) conflict with the data and were left out: "
