@@ -242,13 +242,15 @@ def experiments_html(rd: ReportData) -> str:
     verdict = lambda r: "<b style='color:#d62728'>conflict: left out</b>" if r.conflict else 'calibrated'
     rows = ''.join(f"<tr><td>{e(lab)}</td><td>{_num(r.spend_change)}</td><td>{_num(r.lift)} ± {_num(r.lift_se)}</td><td>{_num(r.model_lift)}</td>"
                    f"<td>{_num(r.model_lift_lo)} to {_num(r.model_lift_hi)}</td><td>{'' if pd.isna(r.lift_before) else _num(r.lift_before)}</td>"
+                   f"<td>{'' if pd.isna(getattr(r, 'data_lift', np.nan)) else _num(r.data_lift) + ' ± ' + _num(r.data_lift_se)}</td>"
                    f"<td>{verdict(r)}</td></tr>"
                    for lab, r in zip(experiment_labels(tab), tab.itertuples()))
-    note = ("<p>A conflict is a test the calibrated model still misses by more than "
-            f"{rd.config.train.conflict_z:g} standard errors: the data (or the other tests) cannot accommodate it. Check its spend change, regions "
+    note = ("<p>A conflict is a test that the calibrated model, or the panel alone (its test regions against the others, before and "
+            f"during the test), misses by more than {rd.config.train.conflict_z:g} standard errors, or that claims more than "
+            f"{rd.config.train.conflict_ratio:g}× what the data alone show: the data cannot accommodate it. Check its spend change, regions "
             "and weeks, and the test's own analysis, before trusting either number.</p>") if tab.conflict.any() else ''
     return (_CSS + '<div class="dcnb-summary"><table><tr><th>test</th><th>spend change</th><th>measured lift ± se</th><th>model lift</th>'
-            f"<th>{lvl} interval</th><th>before calibration</th><th></th></tr>{rows}</table>{note}</div>")
+            f"<th>{lvl} interval</th><th>before calibration</th><th>the panel alone ± se</th><th></th></tr>{rows}</table>{note}</div>")
 
 # %% ../nbs/13_report.ipynb #db2df4d2
 _PANEL_JS = r"""

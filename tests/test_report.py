@@ -138,3 +138,33 @@ def test_console_shows_the_fits_own_progress(tmp_path):
     shown = r.stderr.replace('\r', '\n')
     assert re.search(r'^fit: +\d+%\|', shown, re.M) and 'fit (members 2-8)' in shown, shown    # the epochs, not papermill's cell count
     assert not list(tmp_path.glob('.*progress'))                                                # its scratch file is gone
+
+_OVERLAPS = """() => {
+  const r = e => e.getBoundingClientRect();
+  const hit = (a, b) => a.width > 0 && b.width > 0 && a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const out = [];
+  document.querySelectorAll('.plotly-graph-div').forEach((g, i) => {
+    const name = (g.layout && g.layout.title && g.layout.title.text) || ('chart ' + i);
+    const title = g.querySelector('.gtitle');
+    const ticks = [...g.querySelectorAll('.xtick text, .ytick text, .g-xtitle text, .g-ytitle text')];
+    if (title) ticks.forEach(t => { if (hit(r(title), r(t))) out.push(name + ': title overlaps ' + t.textContent); });
+    const box = r(g);
+    g.querySelectorAll('.textpoint text').forEach(t => { const b = r(t);
+      if (b.width > 0 && (b.top < box.top || b.bottom > box.bottom || b.left < box.left || b.right > box.right)) out.push(name + ': label clipped ' + t.textContent); });
+  });
+  return out;
+}"""
+
+@pytest.mark.skipif(CHROMIUM is None, reason='chromium not installed (tools/setup.sh installs it where apt is available)')
+def test_chart_layout_in_browser(report):
+    "Measured in the browser: no chart title runs into its axis labels, and no text label (DAG node names, weights) falls outside its chart."
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+                                                              '--disable-component-update', '--disable-sync', '--no-first-run'])
+        page = b.new_page(viewport=dict(width=1280, height=900))
+        page.goto(report.as_uri()); page.wait_for_load_state('load')
+        page.wait_for_function("document.querySelectorAll('.plotly-graph-div .main-svg').length >= 14", timeout=60_000)
+        problems = page.evaluate(_OVERLAPS)
+        b.close()
+    assert problems == [], problems[:5]
