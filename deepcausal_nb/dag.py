@@ -4,9 +4,11 @@
 
 # %% auto #0
 __all__ = ['DAG_MODES', 'EDGE_COLUMNS', 'DAGError', 'channel_positions', 'edge_mask', 'notears_h', 'dag_to_networkx',
-           'is_acyclic', 'prune_cycles', 'standardise_signals', 'ChannelDAG', 'fit_sem', 'plot_dag', 'plot_adjacency']
+           'is_acyclic', 'prune_cycles', 'standardise_signals', 'ChannelDAG', 'fit_sem', 'short_labels', 'plot_dag',
+           'plot_adjacency']
 
 # %% ../nbs/05_dag.ipynb #6c7562a4
+import re
 import difflib, math
 import numpy as np, pandas as pd, networkx as nx, torch
 import plotly.graph_objects as go
@@ -210,9 +212,19 @@ def fit_sem(dag: ChannelDAG, z: Tensor, mask: Tensor|None=None, steps: int=300, 
     return hs
 
 # %% ../nbs/05_dag.ipynb #a629cc1d
+def short_labels(names: list[str], width: int = 18) -> list[str]:
+    "Node labels: the names without a first word they all share (`impressions_`), cut to `width` characters."
+    names = [str(n) for n in names]
+    first = re.match(r'[^_\- .]+[_\- .]', names[0]) if len(names) > 1 else None
+    if first and all(n.startswith(first.group()) and len(n) > first.end() for n in names): names = [n[first.end():] for n in names]
+    return [s if len(s) <= width else s[:width - 1] + '…' for s in names]
+
 def _layered_layout(g: nx.DiGraph, channels: list[str]) -> dict:
-    "x = topological generation, y = spread within it; a graph with a cycle falls back to a seeded spring layout."
-    if not nx.is_directed_acyclic_graph(g): return {n: tuple(p) for n, p in nx.spring_layout(g, seed=0).items()}
+    """x = topological generation, y = spread within it. More than 6 channels, or a graph with a cycle: a circle in channel
+    order (a long chain of generations would put every node on one line, its edges on top of each other)."""
+    if len(channels) > 6 or not nx.is_directed_acyclic_graph(g):
+        a = 2 * np.pi * np.arange(len(channels)) / max(len(channels), 1)
+        return {c: (2 * float(np.sin(t)), 2 * float(np.cos(t))) for c, t in zip(channels, a)}
     pos = {}
     for x, generation in enumerate(nx.topological_generations(g)):
         generation = sorted(generation, key=channels.index)
@@ -232,9 +244,10 @@ def plot_dag(edges,                          # source, target, weight (e.g. `Cha
     palette = qualitative.Plotly
     colors = {c: (colors or {}).get(c, palette[i % len(palette)]) for i, c in enumerate(channels)}
     fig = go.Figure()
-    for c in channels:
-        fig.add_trace(go.Scatter(x=[pos[c][0]], y=[pos[c][1]], mode='markers+text', name=c, text=[c],
-                                 textposition='top center', marker=dict(size=28, color=colors[c], line=dict(width=1, color='white')),
+    for c, label in zip(channels, short_labels(channels)):
+        fig.add_trace(go.Scatter(x=[pos[c][0]], y=[pos[c][1]], mode='markers+text', name=c, text=[label],
+                                 textposition='top center' if pos[c][1] >= -1e-9 else 'bottom center',
+                                 marker=dict(size=28, color=colors[c], line=dict(width=1, color='white')),
                                  hovertemplate=f'{c}<extra></extra>'))
     top = max([abs(float(w)) for w in df.weight] + [1e-12])
     mids = []
@@ -251,14 +264,17 @@ def plot_dag(edges,                          # source, target, weight (e.g. `Cha
         f, side = (0.4, 0.6)[k % 2], (1, -1)[(k // 2) % 2]
         mids.append((x0 + f * dx - side * 0.12 * dy / n, y0 + f * dy + side * 0.12 * dx / n, s, t, w))
     if mids:
+        # written weights for the 12 strongest edges only (every edge's weight is in its hover text)
+        strong = set(np.argsort([-abs(m[4]) for m in mids])[:12].tolist())
         fig.add_trace(go.Scatter(x=[m[0] for m in mids], y=[m[1] for m in mids], mode='text', name='weights',
-                                 text=[f'{m[4]:+.2f}' for m in mids], textfont=dict(size=11, color='#333333'),
+                                 text=[f'{m[4]:+.2f}' if k in strong else '' for k, m in enumerate(mids)], textfont=dict(size=11, color='#333333'),
                                  hovertext=[f'{m[2]} → {m[3]}: {m[4]:+.3f}' for m in mids], hoverinfo='text'))
     depth = max(sum(1 for p in pos.values() if p[0] == x) for x in {p[0] for p in pos.values()})
     xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
     pad = lambda v, lo, hi: [min(v) - lo, max(v) + hi]   # room for the labels above the top node and beside the outer ones
-    fig.update_layout(title=title, showlegend=False, plot_bgcolor='white', height=max(300, 90 * depth + 140),
-                      xaxis=dict(visible=False, range=pad(xs, 0.6, 0.6)), yaxis=dict(visible=False, range=pad(ys, 0.4, 0.7)),
+    circle = len(set(xs)) > 1 and depth == 1 or len(channels) > 6
+    fig.update_layout(title=title, showlegend=False, plot_bgcolor='white', height=520 if circle else max(300, 90 * depth + 140),
+                      xaxis=dict(visible=False, range=pad(xs, 0.9, 0.9)), yaxis=dict(visible=False, range=pad(ys, 0.6, 0.7)),
                       margin=dict(l=20, r=20, t=70, b=20))
     return fig
 
