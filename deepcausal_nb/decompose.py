@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np, pandas as pd
 from .data import Panel
 from .train import FittedMMM, ensemble_interval, time_labels as _time_labels
-from .response import response_curves, roi_unit, kpi_value_over, valued
+from .response import response_curves, roi_unit, planning_value, valued
 from .metrics import METRIC_KEYS
 
 # %% ../nbs/08_decompose.ipynb #981cb0cc
@@ -82,8 +82,7 @@ def channel_table(fitted: FittedMMM, panel: Panel,
         value = valued(panel, comp['channels'], m)                          # [members, C]: money when the KPI's value is known
         cols['roi'], cols['roi_lo'], cols['roi_hi'] = ensemble_interval(np.where(spend > 0, value / np.where(spend > 0, spend, 1), np.nan), level)
     cols['roi_unit'] = roi_unit(panel, fitted.config.report.currency)
-    weeks = fitted.config.report.planning_weeks
-    per = kpi_value_over(panel, slice(max(0, panel.n_weeks - panel.future - weeks), panel.n_weeks - panel.future))
+    per = planning_value(panel, fitted.config.report.planning_weeks)
     mroi = [c.marginal_interval(level) for c in curves]
     cols.update(mroi=[per * c.marginal_return for c in curves], mroi_lo=[per * x[0] for x in mroi], mroi_hi=[per * x[1] for x in mroi],
                 mroi_unit=[roi_unit(panel, fitted.config.report.currency, c.unit) for c in curves])
