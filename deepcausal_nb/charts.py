@@ -170,7 +170,8 @@ def plot_holdout_scatter(pred: pd.DataFrame, title: str|None = None) -> go.Figur
     # both axes over the points' own range (from 0 for a non-negative KPI): autorange with a locked aspect ran them far below 0
     rng = [min(lo, 0.) if lo < 0 else 0., hi * 1.04 if hi > 0 else hi + 1.]
     return _layout(fig, title or 'Holdout: actual vs predicted per region-week', sub,
-                   xaxis=dict(title='actual KPI (KPI units)', range=rng), yaxis=dict(title='predicted KPI (KPI units)', range=rng, scaleanchor='x'))
+                   xaxis=dict(title='actual KPI (KPI units)', range=rng, constrain='domain'),   # a square plot: the locked aspect shrinks the
+                   yaxis=dict(title='predicted KPI (KPI units)', range=rng, scaleanchor='x', constrain='domain'))   # area instead of widening the range
 
 # %% ../nbs/12_charts.ipynb #25f47cb7
 def plot_residuals(pred: pd.DataFrame, title: str|None = None) -> go.Figure:
@@ -449,7 +450,7 @@ def plot_coefficients(coefficients,          # `fitted.components(panel)['coeffi
         raise DeepCausalError(f"coefficients must be [regions, {len(times)}, {len(channels)}], got {list(coef.shape)}")
     # raw coefficients are in scaled-KPI per unit of saturated media, which means nothing to a reader and differs by
     # channel; relative to each channel's mean they read as 'this week the channel worked 20 % better than usual'
-    avg = coef.mean((0, 1), keepdims=True)
+    avg = coef.mean(1, keepdims=True)           # each region's own average: the band shows how weeks differ, not how regions do
     coef = coef / np.where(avg > 0, avg, 1.)
     x = _time_values(times)
     colors = channel_colors(channels)
@@ -458,7 +459,7 @@ def plot_coefficients(coefficients,          # `fitted.components(panel)['coeffi
     for j, ch in enumerate(map(str, channels)):
         if coef.shape[0] > 1:
             fig.add_trace(go.Scatter(x=pd.concat([x, x[::-1]]), y=np.r_[high[:, j], low[::-1, j]], fill='toself', mode='lines',
-                                     line=dict(width=0), fillcolor=_rgba(colors[ch], 0.2), legendgroup=ch, showlegend=False,
+                                     line=dict(width=0), fillcolor=_rgba(colors[ch], 0.2 if len(channels) <= 3 else 0.08), legendgroup=ch, showlegend=False,
                                      name=f'{ch} 10–90% of regions', hoverinfo='skip'))
         fig.add_trace(go.Scatter(x=x, y=mean[:, j], mode='lines', name=ch, legendgroup=ch, line=dict(color=colors[ch], width=2),
                                  hovertemplate=f'{ch}: ' + '%{y:.2f}× its average<extra></extra>'))

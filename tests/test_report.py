@@ -166,5 +166,9 @@ def test_chart_layout_in_browser(report):
         page.goto(report.as_uri()); page.wait_for_load_state('load')
         page.wait_for_function("document.querySelectorAll('.plotly-graph-div .main-svg').length >= 14", timeout=60_000)
         problems = page.evaluate(_OVERLAPS)
+        # the holdout scatter of a non-negative KPI: neither axis as drawn runs below 0 (a locked aspect once stretched them to -20M)
+        ranges = page.evaluate("[...document.querySelectorAll('.plotly-graph-div')].filter(g => (g.layout.title.text || '').startsWith('Holdout'))"
+                               ".map(g => [g._fullLayout.xaxis.range[0], g._fullLayout.yaxis.range[0]])")
         b.close()
     assert problems == [], problems[:5]
+    assert ranges and all(lo >= 0 for r in ranges for lo in r), ranges
