@@ -171,7 +171,7 @@ def cmd_optimize(args) -> int:
     with open(out, 'a') as f: f.write(plan.lift_line() + '\n')   # the plan's verdict as the file's last line (read the table with skipfooter=1)
     t = plan.table
     print(f"planning window: last {plan.weeks} weeks; amounts in {plan.unit}; budget {plan.budget:,.0f} (current {plan.current_total:,.0f})")
-    for r in t.itertuples(): print(f"  {r.channel:40s} {r.current:>14,.0f} -> {r.optimal:>14,.0f}   marginal ROI {r.marginal_roi:.4g}")
+    for r in t.itertuples(): print(f"  {r.channel:40s} {r.current:>14,.0f} -> {r.optimal:>14,.0f}   marginal ROI {r.marginal_roi:.4g} {panel.columns.target} per {plan.unit}")
     print(f"allocation written to {out}")
     print(f"predicted KPI at the current allocation: {plan.current_kpi:,.0f}")
     print(plan.lift_line())

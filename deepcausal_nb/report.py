@@ -379,7 +379,7 @@ def live_panel(rd: ReportData):
                        for r in plan.table.itertuples())
         out.value = (f'<div class="dcnb-live-result">budget {_num(plan.budget)} {plan.unit}: expected {html.escape(str(rd.panel.columns.target))} '
                      f'<b>{_num(plan.expected_kpi)}</b> ({_num(plan.lift, signed=True)}, {plan.lift_pct:+.2f}% vs current allocation, model-checked)'
-                     f'<table><tr><th>channel</th><th>current</th><th>optimal</th><th>faded: current</th><th>marginal ROI</th></tr>{rows}</table></div>')
+                     f'<table><tr><th>channel</th><th>current</th><th>optimal</th><th>faded: current</th><th>marginal ROI ({html.escape(str(rd.panel.columns.target))} per {plan.unit})</th></tr>{rows}</table></div>')
         panel_box.plan = plan
     total.observe(update, 'value')
     for w in bounds.values(): w.observe(update, 'value')
