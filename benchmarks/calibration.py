@@ -12,7 +12,7 @@ tested channels' largest error, holdout WAPE next to the best naive forecast, co
 """
 import argparse, json, sys, time, warnings
 from pathlib import Path
-import numpy as np, pandas as pd
+import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 from recovery import true_contributions, HOLDOUT
 from deepcausal_nb.config import load_config

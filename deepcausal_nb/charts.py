@@ -342,7 +342,7 @@ def plot_roi(roi: pd.DataFrame, title: str|None = None) -> go.Figure:
 
 # %% ../nbs/12_charts.ipynb #c12ex002
 def experiment_labels(tab: pd.DataFrame) -> list[str]:
-    "One label per test: channel, weeks and regions (`…` when there are many)."
+    "One label per test: channel, weeks and regions (their number when more than 3)."
     def regions(r):
         names = [x for x in str(r).split(';') if x] if isinstance(r, str) else []
         return 'all regions' if not names else (', '.join(names) if len(names) <= 3 else f"{len(names)} regions")

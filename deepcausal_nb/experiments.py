@@ -6,12 +6,11 @@
 __all__ = ['REQUIRED', 'ExperimentError', 'read_experiments', 'usual_media', 'ExperimentDesign', 'experiment_design',
            'model_lifts', 'data_lift']
 
-# %% ../nbs/06a_experiments.ipynb #ex0433bf
-import difflib, math
+# %% ../nbs/06a_experiments.ipynb #ex041278
+import math
 from dataclasses import dataclass, fields
 import numpy as np, pandas as pd, torch
-from .config import DeepCausalError
-from .data import DataError, Panel, read_table, channel_stem
+from .data import DataError, Panel, read_table, channel_stem, _closest
 
 # %% ../nbs/06a_experiments.ipynb #ex064b8b
 REQUIRED = ('channel', 'start', 'end', 'regions', 'spend_change', 'lift', 'lift_se')
@@ -32,9 +31,8 @@ def _channel(value, panel: Panel, where: str) -> int:
     low.update({channel_stem(c): j for j, c in enumerate(cols.media)})
     j = names.get(v, low.get(v.lower()))
     if j is None:
-        close = difflib.get_close_matches(v, list(map(str, names)) + [channel_stem(c) for c in cols.media], n=2)
-        raise ExperimentError(f"{where}: channel {v!r} is not a media column of the data" + (f"; did you mean {' or '.join(map(repr, close))}?" if close else '')
-                              + f" (media columns: {', '.join(map(str, cols.media))})")
+        raise ExperimentError(f"{where}: channel {v!r} is not a media column of the data{_closest(v, list(names) + [channel_stem(c) for c in cols.media])}"
+                              f" (media columns: {', '.join(map(str, cols.media))})")
     return j
 
 def _week(value, panel: Panel, where: str, col: str) -> int:
@@ -63,9 +61,8 @@ def _regions(value, panel: Panel, where: str) -> list[int]:
     out = []
     for name in (x.strip() for x in str(value).split(';') if x.strip()):
         if name not in index:
-            close = difflib.get_close_matches(name, list(index), n=2)
-            raise ExperimentError(f"{where}: region {name!r} is not in the data" + (f"; did you mean {' or '.join(map(repr, close))}?" if close else '')
-                                  + " (separate test regions with ';'; leave the cell empty for all regions)")
+            raise ExperimentError(f"{where}: region {name!r} is not in the data{_closest(name, list(index))} "
+                                  "(separate test regions with ';'; leave the cell empty for all regions)")
         out.append(index[name])
     return sorted(set(out))
 

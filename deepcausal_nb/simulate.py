@@ -197,7 +197,8 @@ class Simulation:
 
 # %% ../nbs/02_simulate.ipynb #a4afe29a
 def _region_names(n: int) -> list[str]:
-    "'R01', 'R02', ... (wider when there are 100 regions or more)."
+    "'R01', 'R02', ... (wider when there are 100 regions or more); ['national'] for one region (the data then have no region column)."
+    if n == 1: return ['national']
     width = max(2, len(str(n)))
     return [f"R{i + 1:0{width}d}" for i in range(n)]
 
@@ -345,7 +346,7 @@ def simulate(cfg: SimConfig|None = None, **kwargs) -> Simulation:
 def _lift_table(cfg, tests, size, beta, response, usual, spend_change, dates) -> pd.DataFrame:
     "Each test as an experimenter reports it (measured lift ± se, in the experiments-file format), with its exact lift."
     R, T, names = cfg.regions, cfg.weeks, channel_names(cfg.channels)
-    regions = _region_names(R) if R > 1 else ['national']
+    regions = _region_names(R)
     rng, rows = np.random.default_rng([cfg.seed, 3]), []
     for t in tests:
         c, rs, w = t['channel'], t['regions'], slice(t['start'], min(t['end'] + cfg.experiment_after, T - 1) + 1)
@@ -361,7 +362,7 @@ def _lift_table(cfg, tests, size, beta, response, usual, spend_change, dates) ->
 def _assemble(cfg, names, dates, sales, impressions, spend, controls, contrib, params, mediated, experiments=None) -> Simulation:
     "Lay the arrays out as the data table, the long contributions table and the truth dict."
     R, T = sales.shape
-    regions = _region_names(R) if R > 1 else ['national']
+    regions = _region_names(R)
     date_str = list(dates.strftime('%Y-%m-%d'))
     data = {'region': np.repeat(regions, T), 'date': np.tile(date_str, R), 'sales': sales.ravel()}
     for c, n in enumerate(names):

@@ -20,7 +20,7 @@ from .config import DeepCausalError, MMMConfig, config_to_dict, config_from_dict
 from .data import Panel, PanelScaler, ColumnMap, split_weeks, MIN_TRAIN_WEEKS, load_panel
 from .model import DeepCausalMMM, fourier_features, week_positions
 from .metrics import regression_metrics, baseline_metrics
-from .experiments import read_experiments, experiment_design, model_lifts, ExperimentDesign, data_lift
+from .experiments import read_experiments, experiment_design, model_lifts, data_lift
 
 # %% ../nbs/07_train.ipynb #85e0a0ee
 class TrainingError(DeepCausalError, RuntimeError):
