@@ -4,14 +4,16 @@
 
 # %% auto #0
 __all__ = ['CHANNEL_PALETTE', 'COMPONENT_COLORS', 'CONTROL_PALETTE', 'MODEL_COLOR', 'ACTUAL_COLOR', 'BASELINE_MODEL_COLOR',
-           'MISSING_COLOR', 'SPLIT_COLORS', 'CORE_COMPONENTS', 'set_channel_order', 'channel_colors', 'fmt_number',
-           'plot_fit', 'plot_holdout_scatter', 'plot_residuals', 'plot_quality', 'plot_decomposition', 'plot_waterfall',
-           'plot_shares', 'plot_roi', 'experiment_labels', 'plot_experiments', 'plot_response_curves', 'plot_adstock',
-           'plot_coefficients', 'plot_graph', 'plot_dag_heatmap', 'plot_region_heatmap', 'plot_allocation',
-           'plot_budget_curve', 'plot_training', 'all_charts']
+           'MISSING_COLOR', 'SPLIT_COLORS', 'NAMES', 'CORE_COMPONENTS', 'set_channel_order', 'channel_colors',
+           'fmt_number', 'ChartNames', 'set_names', 'label', 'amount', 'plot_fit', 'plot_holdout_scatter',
+           'plot_residuals', 'plot_quality', 'plot_decomposition', 'plot_waterfall', 'plot_shares', 'plot_roi',
+           'experiment_labels', 'plot_experiments', 'plot_response_curves', 'plot_adstock', 'plot_coefficients',
+           'plot_graph', 'plot_dag_heatmap', 'plot_region_heatmap', 'plot_allocation', 'plot_budget_curve',
+           'plot_training', 'all_charts']
 
 # %% ../nbs/12_charts.ipynb #1c6bc74a
 import math, warnings
+from dataclasses import dataclass, field
 import numpy as np, pandas as pd, torch
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -59,7 +61,9 @@ def _time_values(values) -> pd.Series:
 def fmt_number(v, pct: bool = False, signed: bool = False) -> str:
     "The one way a report writes a number (summary, budget panel, chart titles): 27377568 -> '27.38M', 0.079 -> '7.9%' with pct."
     if v is None or (isinstance(v, float) and not math.isfinite(v)): return '–'
-    if pct: return f"{100 * v:+.1f}%" if signed else f"{100 * v:.1f}%"
+    if pct:
+        s = f"{100 * v:+.1f}%" if signed else f"{100 * v:.1f}%"
+        return s.replace('-0.0%', '0.0%').replace('+0.0%', '0.0%')   # a share that rounds to zero has no sign
     a = abs(v)
     s = f"{v / 1e9:.2f}B" if a >= 1e9 else f"{v / 1e6:.2f}M" if a >= 1e6 else f"{v / 1e3:.1f}k" if a >= 1e4 else f"{v:,.0f}" if a >= 100 else f"{v:.3g}"
     return ('+' if signed and v > 0 else '') + s
@@ -88,6 +92,30 @@ def _empty(title: str, note: str) -> go.Figure:
     fig = go.Figure()
     fig.add_annotation(text=note, x=0.5, y=0.5, xref='paper', yref='paper', showarrow=False, font=dict(size=14))
     return _layout(fig, title, xaxis=dict(visible=False), yaxis=dict(visible=False))
+
+# %% ../nbs/12_charts.ipynb #c1a2e002
+@dataclass
+class ChartNames:
+    "What the charts call things."
+    kpi: str = 'KPI'                              # the KPI as a reader knows it (`Panel.kpi_name`: sales, conversions)
+    currency: str = ''                            # label of money amounts (USD, €); '' writes amounts without one
+    labels: dict = field(default_factory=dict)    # column -> display name (`Panel.labels`)
+
+NAMES = ChartNames()
+
+def set_names(kpi: str = 'KPI', currency: str = '', labels: dict|None = None):
+    "Name the KPI, money and the columns in every chart drawn from now on (`all_charts` sets them from the panel)."
+    NAMES.kpi, NAMES.currency, NAMES.labels = kpi or 'KPI', currency or '', {str(k): str(v) for k, v in (labels or {}).items()}
+
+def label(name) -> str:
+    "A column's display name in charts: `NAMES.labels`, else the name itself (baseline, trend, ... too)."
+    return NAMES.labels.get(str(name), str(name))
+
+def amount(v: float|None = None, unit: str = 'money') -> str:
+    "An amount with its unit ('2.5M USD', '2.5M', '2.5M media units'); without `v`, the unit as an axis suffix (' (USD)', '')."
+    u = (NAMES.currency if unit == 'money' else 'media units')
+    if v is None: return f' ({u})' if u else ''
+    return f'{_short(v)} {u}'.rstrip()
 
 # %% ../nbs/12_charts.ipynb #47528a81
 def _weekly(pred: pd.DataFrame) -> pd.DataFrame:
@@ -132,7 +160,7 @@ def plot_fit(pred: pd.DataFrame,         # `predictions_frame`: region, time, ac
         if pred.empty: raise DeepCausalError(f"region {region!r} is not in the predictions")
     w = _weekly(pred)
     n_regions = pred['region'].nunique()
-    where = f'region {region}' if region is not None else ('all regions' if n_regions == 1 else f'sum of {n_regions} regions')
+    where = f'region {region}' if region is not None else (None if n_regions == 1 else f'sum of {n_regions} regions')   # a national series is just the series
     band = []
     if 'lo' in w:   # where the KPI should fall (`prediction_interval`): the ensemble's spread and the noise left in training
         band = [go.Scatter(x=w.index, y=w['hi'], mode='lines', line=dict(width=0), showlegend=False, hoverinfo='skip'),
@@ -147,8 +175,8 @@ def plot_fit(pred: pd.DataFrame,         # `predictions_frame`: region, time, ac
     ho = w[(w['split'] == 'holdout') & w['actual'].notna()]
     if len(ho): sub = f"holdout weeks: the weekly total is off by {100 * ho['residual'].abs().sum() / ho['actual'].abs().sum():.1f}% on average (WAPE)"
     if band and n_regions > 1 and region is None: sub = (sub + '; ' if sub else '') + "band: the regions' prediction intervals summed (wider than the sum's own)"
-    return _layout(fig, title or f'Actual vs predicted KPI ({where})', sub, hovermode='x unified',
-                   xaxis_title='week', yaxis_title='KPI per week (KPI units)')
+    return _layout(fig, title or f'Actual vs predicted {NAMES.kpi}' + (f' ({where})' if where else ''), sub, hovermode='x unified',
+                   xaxis_title='week', yaxis_title=f'{NAMES.kpi} per week')
 
 # %% ../nbs/12_charts.ipynb #d352cccc
 def plot_holdout_scatter(pred: pd.DataFrame, title: str|None = None) -> go.Figure:
@@ -170,8 +198,8 @@ def plot_holdout_scatter(pred: pd.DataFrame, title: str|None = None) -> go.Figur
     # both axes over the points' own range (from 0 for a non-negative KPI): autorange with a locked aspect ran them far below 0
     rng = [min(lo, 0.) if lo < 0 else 0., hi * 1.04 if hi > 0 else hi + 1.]
     return _layout(fig, title or 'Holdout: actual vs predicted per region-week', sub,
-                   xaxis=dict(title='actual KPI (KPI units)', range=rng, constrain='domain'),   # a square plot: the locked aspect shrinks the
-                   yaxis=dict(title='predicted KPI (KPI units)', range=rng, scaleanchor='x', constrain='domain'))   # area instead of widening the range
+                   xaxis=dict(title=f'actual {NAMES.kpi}', range=rng, constrain='domain'),   # a square plot: the locked aspect shrinks the
+                   yaxis=dict(title=f'predicted {NAMES.kpi}', range=rng, scaleanchor='x', constrain='domain'))   # area instead of widening the range
 
 # %% ../nbs/12_charts.ipynb #25f47cb7
 def plot_residuals(pred: pd.DataFrame, title: str|None = None) -> go.Figure:
@@ -184,11 +212,14 @@ def plot_residuals(pred: pd.DataFrame, title: str|None = None) -> go.Figure:
                              customdata=100 * s['residual'] / s['actual'].where(s['actual'] != 0),
                              hovertemplate=f'{split}: ' + '%{y:,.0f} (%{customdata:+.1f}% of actual)<extra></extra>'))
     fig.add_hline(y=0, line=dict(color=ACTUAL_COLOR, width=1))
-    return _layout(fig, title or 'Residuals: actual − predicted, summed over regions', 'bars above zero: the model under-predicted',
-                   hovermode='x unified', bargap=0.1, xaxis_title='week', yaxis_title='residual (KPI units)')
+    over = ', summed over regions' if pred['region'].nunique() > 1 else ''
+    return _layout(fig, title or f'Residuals: actual − predicted{over}', 'bars above zero: the model under-predicted',
+                   hovermode='x unified', bargap=0.1, xaxis_title='week', yaxis_title=f'residual ({NAMES.kpi})')
 
 # %% ../nbs/12_charts.ipynb #60131031
-def plot_quality(evaluation: dict, title: str|None = None) -> go.Figure:
+def plot_quality(evaluation: dict, title: str|None = None,
+                 per: str = 'region-week',   # what one error is measured over: 'week' for a national series
+                ) -> go.Figure:
     "Holdout RMSE and WAPE of the model next to each naive baseline (`fitted.evaluate(panel)`); the model's bar highlighted."
     if evaluation.get('holdout') and evaluation.get('baselines'):
         table, sub = metrics_table({'holdout': evaluation['holdout']}, evaluation['baselines']), None
@@ -203,7 +234,7 @@ def plot_quality(evaluation: dict, title: str|None = None) -> go.Figure:
         sub = 'no holdout: training fit shown, with no naive forecast to compare'
     names = [n.replace('_', ' ') for n in table.index]
     bar_colors = [MODEL_COLOR] + [BASELINE_MODEL_COLOR] * (len(table) - 1)
-    fig = make_subplots(1, 2, subplot_titles=('RMSE (KPI units per region-week)', 'WAPE (% of actual KPI)'), horizontal_spacing=0.12)
+    fig = make_subplots(1, 2, subplot_titles=(f'RMSE ({NAMES.kpi} per {per})', f'WAPE (% of actual {NAMES.kpi})'), horizontal_spacing=0.12)
     for col, key, scale, fmt in ((1, 'rmse', 1, lambda v: _short(v)), (2, 'wape', 100, lambda v: f'{v:.1f}%')):
         v = table[key].to_numpy(float) * scale
         fig.add_trace(go.Bar(x=names, y=v, marker_color=bar_colors, text=[fmt(x) for x in v], textposition='outside',
@@ -242,9 +273,9 @@ def plot_decomposition(contrib: pd.DataFrame,   # `contributions_frame`: region,
         parts = [(g, part) for g, part in (('positive', np.clip(v, 0, None)), ('negative', np.clip(v, None, 0)))
                  if (g == 'positive' and not (v < 0).all()) or (g == 'negative' and (v < 0).any())]
         for k, (group, part) in enumerate(parts):
-            fig.add_trace(go.Scatter(x=wide.index, y=part, name=b, legendgroup=b, showlegend=k == 0, stackgroup=group, mode='lines',
+            fig.add_trace(go.Scatter(x=wide.index, y=part, name=label(b), legendgroup=b, showlegend=k == 0, stackgroup=group, mode='lines',
                                      line=dict(color=colors[b], width=0.5), fillcolor=_rgba(colors[b], 0.8), customdata=v,
-                                     hovertemplate=f'{b}: ' + '%{customdata:,.0f}<extra></extra>', hoverinfo=None if k == 0 else 'skip'))
+                                     hovertemplate=f'{label(b)}: ' + '%{customdata:,.0f}<extra></extra>', hoverinfo=None if k == 0 else 'skip'))
     fig.add_trace(go.Scatter(x=wide.index, y=wide.sum(axis=1), name='predicted (net)', mode='lines', line=dict(color=ACTUAL_COLOR, width=2),
                              hovertemplate='predicted: %{y:,.0f}<extra></extra>'))
     media_cols = [c for c in order if c in set(map(str, channels))]
@@ -256,8 +287,9 @@ def plot_decomposition(contrib: pd.DataFrame,   # `contributions_frame`: region,
         fig.add_trace(go.Scatter(x=wide.index, y=wide[media_cols].sum(axis=1), name='all media', mode='lines',
                                  line=dict(color='#333333', width=1.5, dash='dot'), hovertemplate='all media: %{y:,.0f}<extra></extra>'))
     media = wide[media_cols].to_numpy().sum() / wide.to_numpy().sum()
-    return _layout(fig, title or 'What drives the KPI each week (sum over regions)', f'media channels: {100 * media:.1f}% of the predicted KPI',
-                   hovermode='x unified', xaxis_title='week', yaxis_title='contribution to KPI per week (KPI units)')
+    over = ' (sum over regions)' if contrib['region'].nunique() > 1 else ''
+    return _layout(fig, title or f'What drives {NAMES.kpi} each week{over}', f'media channels: {100 * media:.1f}% of the predicted {NAMES.kpi}',
+                   hovermode='x unified', xaxis_title='week', yaxis_title=f'contribution to {NAMES.kpi} per week')
 
 # %% ../nbs/12_charts.ipynb #b15d61e7
 def plot_waterfall(contrib: pd.DataFrame, channels, controls=(), title: str|None = None) -> go.Figure:
@@ -266,7 +298,7 @@ def plot_waterfall(contrib: pd.DataFrame, channels, controls=(), title: str|None
     totals = contrib.groupby(band.to_numpy())['value'].sum().reindex(order).fillna(0.)
     total = float(totals.sum())
     before = np.r_[0., np.cumsum(totals.to_numpy())[:-1]]
-    labels = order + ['predicted (total)']
+    labels = [label(b) for b in order] + ['predicted (total)']
     values = np.r_[totals.to_numpy(), total]
     share = 100 * values / total if total else np.full(len(values), np.nan)
     fig = go.Figure(go.Bar(x=labels, y=values, base=np.r_[before, 0.], marker_color=[colors[b] for b in order] + [MODEL_COLOR],
@@ -281,9 +313,10 @@ def plot_waterfall(contrib: pd.DataFrame, channels, controls=(), title: str|None
     levels = np.r_[before[1:], before[-1] + values[len(order) - 1]] if len(order) else np.r_[total]
     floor = float(min(levels.min(), total))
     cut = len(order) > 1 and total > 0 and floor > 0.5 * total
-    yaxis = dict(title='KPI (KPI units)')
+    yaxis = dict(title=NAMES.kpi)
     if cut: yaxis['range'] = [0.9 * floor, 1.04 * max(float((before + values[:len(order)]).max()), total)]
-    return _layout(fig, title or 'From base demand to total predicted KPI (all weeks and regions)',
+    over = 'all weeks and regions' if contrib['region'].nunique() > 1 else 'all weeks'
+    return _layout(fig, title or f'From base demand to total predicted {NAMES.kpi} ({over})',
                    f"the axis starts at {_short(0.9 * floor)}, not 0, so that the smaller components are visible" if cut else None,
                    yaxis=yaxis, xaxis_title='component')
 
@@ -294,19 +327,19 @@ def plot_shares(channels_table: pd.DataFrame, title: str|None = None) -> go.Figu
     colors = channel_colors(t['channel'])
     fig = go.Figure()
     for _, r in t.sort_values('share', kind='stable').iterrows():   # plotly draws the first category at the bottom
-        roi = f"<br>ROI {r['roi']:.3g} {r.get('roi_unit', 'KPI per unit of spend')}" if 'roi' in t and pd.notna(r['roi']) else ''
+        roi = f"<br>ROI {r['roi']:.3g} {r.get('roi_unit', NAMES.kpi + ' per unit of spend')}" if 'roi' in t and pd.notna(r['roi']) else ''
         err, ci = {}, ''
         if 'share_lo' in t:   # the ensemble's interval
             err = dict(error_x=dict(type='data', symmetric=False, array=[100 * (r['share_hi'] - r['share'])], arrayminus=[100 * (r['share'] - r['share_lo'])],
                                     color='#555555', thickness=1.2, width=4))
             ci = f" (interval {100 * r['share_lo']:.2f}% to {100 * r['share_hi']:.2f}%)"
-        fig.add_trace(go.Bar(y=[r['channel']], x=[100 * r['share']], orientation='h', name=str(r['channel']), legendgroup=str(r['channel']),
+        fig.add_trace(go.Bar(y=[label(r['channel'])], x=[100 * r['share']], orientation='h', name=label(r['channel']), legendgroup=str(r['channel']),
                              marker_color=colors[str(r['channel'])], text=[f"{100 * r['share']:.1f}%"], textposition='outside', **err,
-                             hovertemplate=f"{r['channel']}: " + '%{x:.2f}% of the KPI' + f"{ci}<br>contribution {r['contribution']:,.0f}{roi}<extra></extra>"))
+                             hovertemplate=f"{label(r['channel'])}: " + '%{x:.2f}% of ' + NAMES.kpi + f"{ci}<br>contribution {r['contribution']:,.0f}{roi}<extra></extra>"))
     media = 100 * t['share'].sum()
-    sub = f'all channels together: {media:.1f}% of the KPI' + ('; whiskers: the ensemble interval' if 'share_lo' in t else '')
-    return _layout(fig, title or 'Share of the KPI driven by each channel', sub,
-                   showlegend=False, xaxis_title='share of total KPI (%)', yaxis_title=None, height=max(300, 60 * len(t) + 160))
+    sub = f'all channels together: {media:.1f}% of {NAMES.kpi}' + ('; whiskers: the ensemble interval' if 'share_lo' in t else '')
+    return _layout(fig, title or f'Share of {NAMES.kpi} driven by each channel', sub,
+                   showlegend=False, xaxis_title=f'share of total {NAMES.kpi} (%)', yaxis_title=None, height=max(300, 60 * len(t) + 160))
 
 # %% ../nbs/12_charts.ipynb #72805cd0
 def plot_roi(roi: pd.DataFrame, title: str|None = None) -> go.Figure:
@@ -314,11 +347,11 @@ def plot_roi(roi: pd.DataFrame, title: str|None = None) -> go.Figure:
     t = roi.reset_index(drop=True)
     colors = channel_colors(t['channel'])
     # the unit of every number: money per money when the KPI's value is known, else KPI units per money (or per media unit)
-    roi_units = t['roi_unit'].tolist() if 'roi_unit' in t else ['KPI per ' + ('money' if u == 'money' else 'media unit') for u in t.get('unit', ['money'] * len(t))]
+    roi_units = t['roi_unit'].tolist() if 'roi_unit' in t else [f"{NAMES.kpi} per {'unit of spend' if u == 'money' else 'media unit'}" for u in t.get('unit', ['money'] * len(t))]
     shown = roi_units[0] if len(set(roi_units)) == 1 else 'see hover'
     fig = make_subplots(1, 2, shared_yaxes=True, horizontal_spacing=0.06,
                         subplot_titles=(f'ROI ({shown}), all weeks', f'marginal ROI ({shown}), at current spend'))
-    names = t['channel'].astype(str).tolist()
+    names = [label(c) for c in t['channel']]
     gaps = {}
     for col, key in ((1, 'roi'), (2, 'marginal_roi')):
         v = pd.to_numeric(t[key], errors='coerce').to_numpy(float)
@@ -330,7 +363,7 @@ def plot_roi(roi: pd.DataFrame, title: str|None = None) -> go.Figure:
             err = dict(error_x=dict(type='data', symmetric=False, array=np.where(bad, 0., np.nan_to_num(hi - v)), arrayminus=np.where(bad, 0., np.nan_to_num(v - lo)),
                                     color='#555555', thickness=1.2, width=4))
         fig.add_trace(go.Bar(y=names, x=np.where(bad, 0., v), orientation='h', name=key, showlegend=False, **err,
-                             marker=dict(color=[MISSING_COLOR if b else colors[n] for n, b in zip(names, bad)], line=dict(color='#999999', width=np.where(bad, 1, 0))),
+                             marker=dict(color=[MISSING_COLOR if b else colors[str(c)] for c, b in zip(t['channel'], bad)], line=dict(color='#999999', width=np.where(bad, 1, 0))),
                              text=['n/a' if b else f'{x:.3g}' for x, b in zip(v, bad)], textposition='outside',
                              customdata=roi_units, hovertemplate='%{y}: %{text} %{customdata}<extra></extra>'), 1, col)
     notes = []
@@ -346,7 +379,7 @@ def experiment_labels(tab: pd.DataFrame) -> list[str]:
     def regions(r):
         names = [x for x in str(r).split(';') if x] if isinstance(r, str) else []
         return 'all regions' if not names else (', '.join(names) if len(names) <= 3 else f"{len(names)} regions")
-    return [f"{r.channel} {r.start}..{r.end}, {regions(r.regions)}" + (' (conflict)' if r.conflict else '') for r in tab.itertuples()]
+    return [f"{label(r.channel)} {r.start}..{r.end}, {regions(r.regions)}" + (' (conflict)' if r.conflict else '') for r in tab.itertuples()]
 
 def plot_experiments(tab: pd.DataFrame,          # `FittedMMM.experiments`
                      level: float = 0.9,         # probability of the measured lift's interval (the model's is in the table)
@@ -363,7 +396,7 @@ def plot_experiments(tab: pd.DataFrame,          # `FittedMMM.experiments`
     if tab.lift_before.notna().any():
         fig.add_trace(go.Scatter(x=tab.lift_before, y=y, mode='markers', name='model without the tests', marker=dict(size=10, color=MODEL_COLOR, symbol='circle-open')))
     fig.add_vline(x=0, line_color='#bbb')
-    fig.update_layout(title='Lift tests: measured vs model (KPI units)', xaxis_title='lift over the test regions and weeks', yaxis=dict(autorange='reversed'),
+    fig.update_layout(title=f'Lift tests: measured vs model ({NAMES.kpi})', xaxis_title='lift over the test regions and weeks', yaxis=dict(autorange='reversed'),
                       height=180 + 50 * len(tab), margin=dict(l=20), legend=dict(orientation='h', y=-0.25))
     return fig
 
@@ -379,28 +412,28 @@ def plot_response_curves(curves: list[ResponseCurveFit],  # `response_curves(fit
     if not curves: return _empty(title or 'Response curves', 'no channels')
     colors = channel_colors([c.channel for c in curves])
     cols = max(1, min(cols, len(curves))); rows = -(-len(curves) // cols)
-    fig = make_subplots(rows, cols, subplot_titles=[c.channel for c in curves], horizontal_spacing=0.08, vertical_spacing=0.16 if rows > 1 else 0.1)
+    fig = make_subplots(rows, cols, subplot_titles=[label(c.channel) for c in curves], horizontal_spacing=0.08, vertical_spacing=0.16 if rows > 1 else 0.1)
     for i, c in enumerate(curves):
         r, k, col = i // cols + 1, i % cols + 1, colors[c.channel]
         meta = lambda role: dict(channel=c.channel, role=role)
-        unit = 'money' if c.unit == 'money' else 'media units'
+        unit, name = amount(unit=c.unit), label(c.channel)
         if c.member_response is not None:   # the ensemble's interval of the model's response at each grid point
             lo, hi = c.interval(level)
             fig.add_trace(go.Scatter(x=np.r_[c.spend, c.spend[::-1]], y=np.r_[hi, lo[::-1]], fill='toself', mode='lines', line=dict(width=0),
-                                     fillcolor=_rgba(col, 0.15), name=f'{c.channel} interval', legendgroup=c.channel, meta=meta('interval'),
+                                     fillcolor=_rgba(col, 0.15), name=f'{name} interval', legendgroup=c.channel, meta=meta('interval'),
                                      showlegend=False, hoverinfo='skip'), r, k)
-        fig.add_trace(go.Scatter(x=c.spend, y=c.response, mode='markers', name=c.channel, legendgroup=c.channel, meta=meta('points'),
-                                 marker=dict(color=col, size=7), hovertemplate=f'{c.channel}<br>spend ' + '%{x:,.0f}' + f' ({unit})'
-                                 + '<br>extra KPI %{y:,.0f} (model)<extra></extra>'), r, k)
+        fig.add_trace(go.Scatter(x=c.spend, y=c.response, mode='markers', name=name, legendgroup=c.channel, meta=meta('points'),
+                                 marker=dict(color=col, size=7), hovertemplate=f'{name}<br>spend ' + '%{x:,.0f}' + unit
+                                 + f'<br>extra {NAMES.kpi} ' + '%{y:,.0f} (model)<extra></extra>'), r, k)
         if _finite_curve(c):
             top = float(np.max(c.spend)) if len(c.spend) else 0.
             if c.half_saturation <= 3 * top: top = max(top, 1.1 * c.half_saturation)
             x = np.linspace(0, top, 120)
-            fig.add_trace(go.Scatter(x=x, y=c.predict(x), mode='lines', name=f'{c.channel} Hill fit', legendgroup=c.channel, meta=meta('fit'),
+            fig.add_trace(go.Scatter(x=x, y=c.predict(x), mode='lines', name=f'{name} Hill fit', legendgroup=c.channel, meta=meta('fit'),
                                      line=dict(color=col, width=2), showlegend=False,
-                                     hovertemplate=f'Hill fit (R² {c.fit_r2:.3f})<br>spend ' + '%{x:,.0f}<br>extra KPI %{y:,.0f}<extra></extra>'), r, k)
+                                     hovertemplate=f'Hill fit (R² {c.fit_r2:.3f})<br>spend ' + '%{x:,.0f}<br>extra ' + NAMES.kpi + ' %{y:,.0f}<extra></extra>'), r, k)
             if c.half_saturation <= 3 * float(np.max(c.spend)):
-                fig.add_trace(go.Scatter(x=[c.half_saturation], y=[c.r_max / 2], mode='markers', name=f'{c.channel} half-saturation',
+                fig.add_trace(go.Scatter(x=[c.half_saturation], y=[c.r_max / 2], mode='markers', name=f'{name} half-saturation',
                                          legendgroup=c.channel, meta=meta('half_saturation'), showlegend=False,
                                          marker=dict(symbol='diamond', size=11, color='white', line=dict(color=col, width=2)),
                                          hovertemplate='half-saturation: spend %{x:,.0f} gives half the maximum (%{y:,.0f})<extra></extra>'), r, k)
@@ -408,13 +441,13 @@ def plot_response_curves(curves: list[ResponseCurveFit],  # `response_curves(fit
             fig.add_annotation(text='flat response: no Hill fit', x=0.5, y=0.5, xref=f"x{'' if i == 0 else i + 1} domain",
                                yref=f"y{'' if i == 0 else i + 1} domain", showarrow=False, font=dict(color='#777777'))
         marg = f'{c.marginal_return:.3g}' if np.isfinite(c.marginal_return) else 'n/a'
-        fig.add_trace(go.Scatter(x=[c.current_spend], y=[c.current_response], mode='markers', name=f'{c.channel} current',
+        fig.add_trace(go.Scatter(x=[c.current_spend], y=[c.current_response], mode='markers', name=f'{name} current',
                                  legendgroup=c.channel, meta=meta('current'), showlegend=False,
                                  marker=dict(symbol='star', size=15, color=col, line=dict(color=ACTUAL_COLOR, width=1)),
-                                 hovertemplate='current spend %{x:,.0f}<br>extra KPI %{y:,.0f}' + f'<br>marginal ROI {marg}<extra></extra>'), r, k)
-        fig.update_xaxes(title_text=f'spend in the planning window ({unit})' if r == rows else None, rangemode='tozero', row=r, col=k)
-        fig.update_yaxes(title_text='extra KPI vs zero spend' if k == 1 else None, row=r, col=k)
-    return _layout(fig, title or 'Response curves: extra KPI as spend changes', '● model counterfactuals  — Hill fit  ◇ half-saturation  ★ current spend',
+                                 hovertemplate='current spend %{x:,.0f}<br>extra ' + NAMES.kpi + ' %{y:,.0f}' + f'<br>marginal ROI {marg}<extra></extra>'), r, k)
+        fig.update_xaxes(title_text=f'spend in the planning window{unit}' if r == rows else None, rangemode='tozero', row=r, col=k)
+        fig.update_yaxes(title_text=f'extra {NAMES.kpi} vs zero spend' if k == 1 else None, row=r, col=k)
+    return _layout(fig, title or f'Response curves: extra {NAMES.kpi} as spend changes', '● model counterfactuals  — Hill fit  ◇ half-saturation  ★ current spend',
                    showlegend=False, height=330 * rows + 140, margin=dict(t=130))
 
 # %% ../nbs/12_charts.ipynb #2efd016a
@@ -432,9 +465,9 @@ def plot_adstock(params: pd.DataFrame,    # `fitted.parameters_table()`: channel
     fig = go.Figure()
     for ch, theta, wc in zip(params['channel'].astype(str), decay, w):
         half = np.log(0.5) / np.log(theta) if 0 < theta < 1 else 0.
-        fig.add_trace(go.Scatter(x=lags, y=100 * wc, mode='lines+markers', name=f'{ch} (θ = {theta:.2f}, half-life {half:.1f} wk)',
+        fig.add_trace(go.Scatter(x=lags, y=100 * wc, mode='lines+markers', name=f'{label(ch)} (θ = {theta:.2f}, half-life {half:.1f} wk)',
                                  legendgroup=ch, line=dict(color=colors[ch], width=2), marker=dict(size=6), customdata=100 * np.cumsum(wc),
-                                 hovertemplate=f'{ch}: ' + '%{y:.1f}% in week %{x}; %{customdata:.0f}% by then<extra></extra>'))
+                                 hovertemplate=f'{label(ch)}: ' + '%{y:.1f}% in week %{x}; %{customdata:.0f}% by then<extra></extra>'))
     return _layout(fig, title or 'Carry-over: when a week of media has its effect', 'week 0 = the week the media ran',
                    hovermode='x unified', xaxis=dict(title='weeks after the media ran', dtick=1), yaxis_title='share of the effect (%)')
 
@@ -460,9 +493,9 @@ def plot_coefficients(coefficients,          # `fitted.components(panel)['coeffi
         if coef.shape[0] > 1:
             fig.add_trace(go.Scatter(x=pd.concat([x, x[::-1]]), y=np.r_[high[:, j], low[::-1, j]], fill='toself', mode='lines',
                                      line=dict(width=0), fillcolor=_rgba(colors[ch], 0.2 if len(channels) <= 3 else 0.08), legendgroup=ch, showlegend=False,
-                                     name=f'{ch} 10–90% of regions', hoverinfo='skip'))
-        fig.add_trace(go.Scatter(x=x, y=mean[:, j], mode='lines', name=ch, legendgroup=ch, line=dict(color=colors[ch], width=2),
-                                 hovertemplate=f'{ch}: ' + '%{y:.2f}× its average<extra></extra>'))
+                                     name=f'{label(ch)} 10–90% of regions', hoverinfo='skip'))
+        fig.add_trace(go.Scatter(x=x, y=mean[:, j], mode='lines', name=label(ch), legendgroup=ch, line=dict(color=colors[ch], width=2),
+                                 hovertemplate=f'{label(ch)}: ' + '%{y:.2f}× its average<extra></extra>'))
     flat = np.abs(mean - 1).max() < 0.02
     sub = ('line: mean over regions; band: 10th–90th percentile of regions' if coef.shape[0] > 1 else '') + \
           ('; every channel is within 2% of its average: the model found no change in effectiveness over time' if flat else '')
@@ -475,11 +508,11 @@ def plot_graph(edges,             # `fitted.edges()`: source, target, weight
                title: str = 'Learned channel graph: which channels drive which',
               ) -> go.Figure:
     "The learned channel DAG (`dag.plot_dag`) in the report's channel colours."
-    return plot_dag(edges, list(channels), colors=channel_colors(channels), title=title)
+    return plot_dag(edges, list(channels), colors=channel_colors(channels), title=title, labels={str(c): label(c) for c in channels if str(c) in NAMES.labels})
 
 def plot_dag_heatmap(fitted: FittedMMM, title: str = 'Channel → channel weights (row drives column)') -> go.Figure:
     "The full learned weight matrix W [channels, channels] of the model's DAG (an ensemble: its members' mean) as a heatmap (`dag.plot_adjacency`)."
-    return plot_adjacency(fitted.model.dag.W().detach().mean(0), fitted.channels, title=title)
+    return plot_adjacency(fitted.model.dag.W().detach().mean(0), fitted.channels, title=title, labels={c: label(c) for c in fitted.channels})
 
 # %% ../nbs/12_charts.ipynb #f1748c3c
 def plot_region_heatmap(contrib: pd.DataFrame, channels,
@@ -495,12 +528,12 @@ def plot_region_heatmap(contrib: pd.DataFrame, channels,
     wide = df[df['component'].isin(channels)].pivot_table(index='region', columns='component', values='value', aggfunc='sum')
     wide = wide.reindex(index=shown, columns=channels).fillna(0.)
     z = 100 * wide.div(total[shown], axis=0) if relative else wide
-    fig = go.Figure(go.Heatmap(z=z.to_numpy(), x=channels, y=list(shown), colorscale='Blues', customdata=wide.to_numpy(),
+    fig = go.Figure(go.Heatmap(z=z.to_numpy(), x=[label(c) for c in channels], y=list(shown), colorscale='Blues', customdata=wide.to_numpy(),
                                texttemplate='%{z:.1f}' if len(shown) * len(channels) <= 400 else None,
-                               colorbar=dict(title='% of region KPI' if relative else 'KPI units'),
-                               hovertemplate='%{y}, %{x}<br>%{z:.2f}' + ('%' if relative else '') + ' — %{customdata:,.0f} KPI units<extra></extra>'))
+                               colorbar=dict(title=f'% of region {NAMES.kpi}' if relative else NAMES.kpi),
+                               hovertemplate='%{y}, %{x}<br>%{z:.2f}' + ('%' if relative else '') + ' — %{customdata:,.0f} ' + NAMES.kpi + '<extra></extra>'))
     sub = f'the {len(shown)} largest of {len(total)} regions by predicted KPI' if len(total) > len(shown) else None
-    return _layout(fig, title or ('Channel contribution by region (% of the region\'s KPI)' if relative else 'Channel contribution by region'),
+    return _layout(fig, title or (f'Channel contribution by region (% of the region\'s {NAMES.kpi})' if relative else 'Channel contribution by region'),
                    sub, yaxis=dict(autorange='reversed', title='region'), xaxis=dict(title='channel', side='bottom'),
                    height=max(320, 22 * len(shown) + 200))
 
@@ -508,10 +541,9 @@ def plot_region_heatmap(contrib: pd.DataFrame, channels,
 def plot_allocation(plan: BudgetPlan, title: str|None = None) -> go.Figure:
     "Current vs optimal spend per channel (grouped bars in the channel colours); the title gives the expected lift."
     t = plan.table.reset_index(drop=True)
-    names = t['channel'].astype(str).tolist()
-    colors = channel_colors(names)
-    bar_colors = [colors[n] for n in names]
-    unit = 'money' if plan.unit == 'money' else 'media units'
+    colors = channel_colors(t['channel'].astype(str))
+    bar_colors = [colors[str(c)] for c in t['channel']]
+    names = [label(c) for c in t['channel']]
     bound = dict(lower='at its lower bound', upper='at its upper bound', fixed='held fixed')
     flags = ['; '.join(f for f, on in ((bound.get(str(b), str(b)), bool(b)), ("beyond the spends the curves were measured at", bool(e))) if on)
              for b, e in zip(t['at_bound'], t.get('extrapolated', [False] * len(t)))]
@@ -521,13 +553,13 @@ def plot_allocation(plan: BudgetPlan, title: str|None = None) -> go.Figure:
                      go.Bar(x=names, y=t['optimal'], name='optimal', marker=dict(color=bar_colors), text=change, textposition='outside',
                             customdata=np.array([t['change'].to_numpy(float), flags], dtype=object).T,
                             hovertemplate='%{x}: optimal %{y:,.0f} (%{customdata[0]:+,.0f})<br>%{customdata[1]}<extra></extra>')])
-    if np.isfinite(plan.lift): head = f"expected lift {fmt_number(plan.lift, signed=True)} KPI ({plan.lift_pct:+.2f}%), model-checked"   # as the summary writes it
-    else: head = f"lift by the response curves {plan.curve_lift:+,.0f} KPI (not checked with the model)"
+    if np.isfinite(plan.lift): head = f"expected lift {fmt_number(plan.lift, signed=True)} {NAMES.kpi} ({plan.lift_pct:+.2f}%), model-checked"   # as the summary writes it
+    else: head = f"lift by the response curves {plan.curve_lift:+,.0f} {NAMES.kpi} (not checked with the model)"
     weeks = f' over the last {plan.weeks} weeks' if plan.weeks else ''
-    sub = f"same total ({_short(plan.spend)} {unit}{weeks})" if abs(plan.spend - plan.current_total) <= 1e-6 * max(plan.current_total, 1) \
-          else f"total {_short(plan.current_total)} → {_short(plan.spend)} {unit}{weeks}"
+    sub = f"same total ({amount(plan.spend, plan.unit)}{weeks})" if abs(plan.spend - plan.current_total) <= 1e-6 * max(plan.current_total, 1) \
+          else f"total {_short(plan.current_total)} → {amount(plan.spend, plan.unit)}{weeks}"
     return _layout(fig, title or f'Budget allocation, current vs optimal: {head}', sub, barmode='group',
-                   xaxis_title='channel', yaxis_title=f'spend in the planning window ({unit})')
+                   xaxis_title='channel', yaxis_title=f'spend in the planning window{amount(unit=plan.unit)}')
 
 # %% ../nbs/12_charts.ipynb #2018ddfe
 _SCENARIO_COLUMNS = {'fraction', 'budget', 'unit', 'feasible', 'note', 'spend', 'expected_response', 'expected_lift', 'roi',
@@ -541,27 +573,27 @@ def plot_budget_curve(scenarios: pd.DataFrame,   # `budget_scenarios(curves, ...
     ok = ok.sort_values('budget')
     channels = [c for c in scenarios.columns if c not in _SCENARIO_COLUMNS]
     colors = channel_colors(channels)
-    unit = str(ok['unit'].iloc[0]) if 'unit' in ok else 'money'
+    unit = amount(unit=str(ok['unit'].iloc[0]) if 'unit' in ok else 'money')
     kpi_col = 'expected_kpi' if 'expected_kpi' in ok and ok['expected_kpi'].notna().all() else 'expected_response'
     current = float((ok['budget'] / ok['fraction']).median()) if 'fraction' in ok else np.nan
     fig = make_subplots(3, 1, shared_xaxes=True, vertical_spacing=0.06, row_heights=[0.4, 0.25, 0.35])
-    fig.add_trace(go.Scatter(x=ok['budget'], y=ok[kpi_col], mode='lines+markers', name='expected KPI', line=dict(color=MODEL_COLOR, width=2),
+    fig.add_trace(go.Scatter(x=ok['budget'], y=ok[kpi_col], mode='lines+markers', name=f'expected {NAMES.kpi}', line=dict(color=MODEL_COLOR, width=2),
                              customdata=ok[['roi']].to_numpy() if 'roi' in ok else None,
-                             hovertemplate='budget %{x:,.0f}: KPI %{y:,.0f}' + ('<br>average ROI %{customdata[0]:.3g}' if 'roi' in ok else '') + '<extra></extra>'), 1, 1)
+                             hovertemplate='budget %{x:,.0f}: ' + NAMES.kpi + ' %{y:,.0f}' + ('<br>average ROI %{customdata[0]:.3g}' if 'roi' in ok else '') + '<extra></extra>'), 1, 1)
     lift = ok['expected_lift'].to_numpy(float)
     fig.add_trace(go.Bar(x=ok['budget'], y=lift, name='lift vs current allocation', marker_color=np.where(lift >= 0, MODEL_COLOR, '#B23B3B'),
-                         hovertemplate='budget %{x:,.0f}: lift %{y:+,.0f} KPI<extra></extra>', showlegend=False), 2, 1)
+                         hovertemplate='budget %{x:,.0f}: lift %{y:+,.0f} ' + NAMES.kpi + '<extra></extra>', showlegend=False), 2, 1)
     for ch in channels:
-        fig.add_trace(go.Scatter(x=ok['budget'], y=ok[ch], name=ch, legendgroup=ch, stackgroup='allocation', mode='lines',
+        fig.add_trace(go.Scatter(x=ok['budget'], y=ok[ch], name=label(ch), legendgroup=ch, stackgroup='allocation', mode='lines',
                                  line=dict(color=colors[ch], width=0.5), fillcolor=_rgba(colors[ch], 0.8),
-                                 hovertemplate=f'{ch}: ' + '%{y:,.0f}<extra></extra>'), 3, 1)
+                                 hovertemplate=f'{label(ch)}: ' + '%{y:,.0f}<extra></extra>'), 3, 1)
     if np.isfinite(current):
         fig.add_vline(x=current, line=dict(color=ACTUAL_COLOR, dash='dot', width=1), row='all', col=1)
         fig.add_annotation(x=current, y=1, yref='y domain', text='current budget', showarrow=False, yanchor='bottom', row=1, col=1)
-    fig.update_yaxes(title_text='expected KPI' if kpi_col == 'expected_kpi' else 'KPI from media', row=1, col=1)
-    fig.update_yaxes(title_text='lift (KPI)', row=2, col=1)
-    fig.update_yaxes(title_text=f'optimal spend ({unit})', row=3, col=1)
-    fig.update_xaxes(title_text=f'total budget in the planning window ({unit})', row=3, col=1)
+    fig.update_yaxes(title_text=f'expected {NAMES.kpi}' if kpi_col == 'expected_kpi' else f'{NAMES.kpi} from media', row=1, col=1)
+    fig.update_yaxes(title_text=f'lift ({NAMES.kpi})', row=2, col=1)
+    fig.update_yaxes(title_text=f'optimal spend{unit}', row=3, col=1)
+    fig.update_xaxes(title_text=f'total budget in the planning window{unit}', row=3, col=1)
     dropped = len(scenarios) - len(ok)
     sub = f'{dropped} budget(s) left out: the bounds cannot be met there' if dropped else 'optimal split at each budget; dotted: today\'s total'
     return _layout(fig, title or 'What a different total budget would buy', sub, height=750)
@@ -590,7 +622,7 @@ def plot_training(info: dict, title: str|None = None) -> go.Figure:
         fig.add_vline(x=start - 0.5, line=dict(color='#888888', dash='dot'), row='all', col=1)
         fig.add_annotation(x=start, y=1, yref='y domain', text='refit on all training weeks', showarrow=False, xanchor='left', yanchor='bottom', row=1, col=1)
     fig.update_yaxes(type='log' if min(loss) > 0 else 'linear', title_text='data loss' + (' (log)' if min(loss) > 0 else ''), row=1, col=1)
-    fig.update_yaxes(title_text='validation RMSE (KPI units)', row=2, col=1)
+    fig.update_yaxes(title_text=f'validation RMSE ({NAMES.kpi})', row=2, col=1)
     fig.update_xaxes(title_text='epoch', row=2, col=1)
     sub = f"{info.get('epochs', len(loss))} epochs in {info['fit_seconds']:.1f}s" if info.get('fit_seconds') is not None else None
     if info.get('interrupted'): sub = (sub + '; ' if sub else '') + 'interrupted: the best weights so far were kept'
@@ -608,6 +640,7 @@ def all_charts(fitted: FittedMMM, panel: Panel,
     "Every report chart {name: Figure}, in report order, from one pass of the model over `panel`."
     weeks = fitted.config.report.planning_weeks
     set_channel_order(panel.channels)
+    set_names(panel.kpi_name, fitted.config.report.currency, panel.labels)
     comp = comp if comp is not None else fitted.components(panel, members=True)
     pred = predictions_frame(fitted, panel, comp)
     contrib = contributions_frame(fitted, panel, comp)
@@ -620,7 +653,7 @@ def all_charts(fitted: FittedMMM, panel: Panel,
     evaluation = evaluation or fitted.evaluate(panel)
     roi = roi if roi is not None else roi_table(fitted, panel, curves, comp=comp)
     table = table if table is not None else channel_table(fitted, panel, comp, curves)
-    charts = dict(fit=plot_fit(pred), quality=plot_quality(evaluation), holdout_scatter=plot_holdout_scatter(pred),
+    charts = dict(fit=plot_fit(pred), quality=plot_quality(evaluation, per='region-week' if panel.n_regions > 1 else 'week'), holdout_scatter=plot_holdout_scatter(pred),
                   residuals=plot_residuals(pred), decomposition=plot_decomposition(contrib, channels, media_interval=media_interval if fitted.members > 1 else None),
                   waterfall=plot_waterfall(contrib, channels), shares=plot_shares(table),
                   region_heatmap=plot_region_heatmap(contrib, channels), roi=plot_roi(roi),

@@ -24,10 +24,12 @@ def add_column_flags(p: argparse.ArgumentParser):
     g.add_argument('--spend', type=_csv_list, help='spend columns, comma-separated, same order as --media')
     g.add_argument('--controls', type=_csv_list, help='control columns, comma-separated')
     g.add_argument('--kpi-value', help='money per unit of KPI, a number or a column (default: a column named like revenue_per_conversion): ROI in money per money')
+    g.add_argument('--labels', help="display names in charts and tables: 'column=Name,...' or a .json/.csv file "
+                                    "(default: data.labels, else the columns' names without role words, shortened)")
 
 def column_kwargs(args) -> dict:
     "The column mapping from parsed flags, as keyword arguments for `load_panel`."
-    return {k: getattr(args, k, None) for k in ('region', 'time', 'target', 'media', 'spend', 'controls', 'kpi_value')}
+    return {k: getattr(args, k, None) for k in ('region', 'time', 'target', 'media', 'spend', 'controls', 'kpi_value', 'labels')}
 
 def _not_input(outputs, *inputs):
     "Refuse to write any of `outputs` over one of the user's `inputs` (even with --force)."
@@ -57,7 +59,9 @@ def cmd_inspect(args) -> int:
     print(f"  media     {len(s['media'])}: " + ', '.join(f"{m}" + (f" [spend {sp}]" if sp and sp != m else (' [spend]' if sp else '')) for m, sp in s['channel_spend'].items()))
     print(f"  controls  {len(s['controls'])}: {', '.join(s['controls']) or '-'}")
     print(f"  KPI value {s['kpi_value'] if s['kpi_value'] is not None else '-'}" + ('' if s['kpi_value'] is not None else
-          " (ROI in KPI units per money; give --kpi-value NUMBER|COLUMN for money per money)"))
+          " (ROI in KPI per unit of spend; give --kpi-value NUMBER|COLUMN for value per unit of spend)"))
+    renamed = {k: v for k, v in s['labels'].items() if v != k}
+    if renamed: print(f"  names     " + ', '.join(f"{k} → {v}" for k, v in renamed.items()) + " (charts and tables; --labels to change)")
     if s['ignored']: print(f"  ignored   {', '.join(map(str, s['ignored']))}")
     print(f"  incomplete regions: {len(s['incomplete_regions'])}" + (f" ({', '.join(s['incomplete_regions'][:10])})" if s['incomplete_regions'] else ''))
     for w in s['warnings']: print(f"  warning: {w}")
@@ -234,6 +238,7 @@ def cmd_report(args) -> int:
     given, stray = parse_parameters(args.param, REPORT_PARAMETERS)
     params.update(given)
     if args.experiments: params['experiments'] = str(Path(args.experiments).resolve())
+    if isinstance(params.get('labels'), str) and Path(params['labels']).is_file(): params['labels'] = str(Path(params['labels']).resolve())   # the kernel runs elsewhere
     data = list(args.data) + stray
     if args.list:
         lst = Path(args.list)

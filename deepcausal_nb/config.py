@@ -32,6 +32,7 @@ class DataConfig:
     controls: list[str]|None = None  # non-media drivers (price, promo, competitor activity, ...)
     holdout_weeks: int = 8           # last N weeks held out; never used for fitting, scaling or early stopping
     missing_weeks: str = 'mask'      # a week missing inside a region: 'mask' (kept out of the loss, warned) or 'error'
+    labels: list[str]|None = None    # display names in charts and tables, as column=Name items; others are shortened automatically
 
 @dataclass
 class ModelConfig:

@@ -4,17 +4,16 @@
 
 # %% auto #0
 __all__ = ['DAG_MODES', 'EDGE_COLUMNS', 'DAGError', 'channel_positions', 'edge_mask', 'notears_h', 'dag_to_networkx',
-           'is_acyclic', 'prune_cycles', 'standardise_signals', 'ChannelDAG', 'fit_sem', 'short_labels', 'plot_dag',
-           'plot_adjacency']
+           'is_acyclic', 'prune_cycles', 'standardise_signals', 'ChannelDAG', 'fit_sem', 'plot_dag', 'plot_adjacency']
 
 # %% ../nbs/05_dag.ipynb #6c7562a4
-import re
 import difflib, math
 import numpy as np, pandas as pd, networkx as nx, torch
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 from torch import Tensor
 from .config import DeepCausalError
+from .data import auto_labels
 
 # %% ../nbs/05_dag.ipynb #bdafcfc7
 class DAGError(DeepCausalError, ValueError):
@@ -212,13 +211,6 @@ def fit_sem(dag: ChannelDAG, z: Tensor, mask: Tensor|None=None, steps: int=300, 
     return hs
 
 # %% ../nbs/05_dag.ipynb #a629cc1d
-def short_labels(names: list[str], width: int = 18) -> list[str]:
-    "Node labels: the names without a first word they all share (`impressions_`), cut to `width` characters."
-    names = [str(n) for n in names]
-    first = re.match(r'[^_\- .]+[_\- .]', names[0]) if len(names) > 1 else None
-    if first and all(n.startswith(first.group()) and len(n) > first.end() for n in names): names = [n[first.end():] for n in names]
-    return [s if len(s) <= width else s[:width - 1] + '…' for s in names]
-
 def _layered_layout(g: nx.DiGraph, channels: list[str]) -> dict:
     """x = topological generation, y = spread within it. More than 6 channels, or a graph with a cycle: a circle in channel
     order (a long chain of generations would put every node on one line, its edges on top of each other)."""
@@ -235,6 +227,7 @@ def plot_dag(edges,                          # source, target, weight (e.g. `Cha
              channels: list[str],            # every channel is drawn, isolated ones included
              colors: dict|None=None,         # channel -> colour, to match other charts
              title: str='Learned channel graph',
+             labels: dict|None=None,         # channel -> display name; default `auto_labels` (18 characters at most)
             ) -> go.Figure:
     "The channel graph: one marker per channel, one arrow per edge (width ∝ |weight|), weights written on the arrows."
     channels = [str(c) for c in channels]
@@ -243,12 +236,13 @@ def plot_dag(edges,                          # source, target, weight (e.g. `Cha
     pos = _layered_layout(g, channels)
     palette = qualitative.Plotly
     colors = {c: (colors or {}).get(c, palette[i % len(palette)]) for i, c in enumerate(channels)}
+    names = auto_labels(channels, width=18) | {str(k): str(v) for k, v in (labels or {}).items()}
     fig = go.Figure()
-    for c, label in zip(channels, short_labels(channels)):
-        fig.add_trace(go.Scatter(x=[pos[c][0]], y=[pos[c][1]], mode='markers+text', name=c, text=[label],
+    for c in channels:
+        fig.add_trace(go.Scatter(x=[pos[c][0]], y=[pos[c][1]], mode='markers+text', name=names[c], text=[names[c]], meta=dict(channel=c),
                                  textposition='top center' if pos[c][1] >= -1e-9 else 'bottom center',
                                  marker=dict(size=28, color=colors[c], line=dict(width=1, color='white')),
-                                 hovertemplate=f'{c}<extra></extra>'))
+                                 hovertemplate=f'{names[c]}<extra></extra>'))
     top = max([abs(float(w)) for w in df.weight] + [1e-12])
     mids = []
     for s, t, w in zip(df.source.astype(str), df.target.astype(str), df.weight.astype(float)):
@@ -268,7 +262,7 @@ def plot_dag(edges,                          # source, target, weight (e.g. `Cha
         strong = set(np.argsort([-abs(m[4]) for m in mids])[:12].tolist())
         fig.add_trace(go.Scatter(x=[m[0] for m in mids], y=[m[1] for m in mids], mode='text', name='weights',
                                  text=[f'{m[4]:+.2f}' if k in strong else '' for k, m in enumerate(mids)], textfont=dict(size=11, color='#333333'),
-                                 hovertext=[f'{m[2]} → {m[3]}: {m[4]:+.3f}' for m in mids], hoverinfo='text'))
+                                 hovertext=[f'{names[m[2]]} → {names[m[3]]}: {m[4]:+.3f}' for m in mids], hoverinfo='text'))
     depth = max(sum(1 for p in pos.values() if p[0] == x) for x in {p[0] for p in pos.values()})
     xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
     pad = lambda v, lo, hi: [min(v) - lo, max(v) + hi]   # room for the labels above the top node and beside the outer ones
@@ -281,6 +275,7 @@ def plot_dag(edges,                          # source, target, weight (e.g. `Cha
 def plot_adjacency(W,                        # weights [C, C] (Tensor, array or DataFrame), W[i, j]: effect of i on j
                    channels: list[str],
                    title: str='Channel adjacency',
+                   labels: dict|None=None,   # channel -> display name for the axes (default: the channel)
                   ) -> go.Figure:
     "Heatmap of W: rows are the source channel, columns the target; blue for positive, red for negative."
     if isinstance(W, Tensor): W = W.detach().cpu().numpy()
@@ -288,7 +283,8 @@ def plot_adjacency(W,                        # weights [C, C] (Tensor, array or 
     C = len(channels)
     if W.shape != (C, C): raise DAGError(f"W must be [{C}, {C}] for {C} channels, got {list(W.shape)}")
     top = max(float(np.abs(W).max()), 1e-12)
-    fig = go.Figure(go.Heatmap(z=W, x=list(channels), y=list(channels), colorscale='RdBu', zmid=0, zmin=-top, zmax=top,
+    names = [(labels or {}).get(str(c), str(c)) for c in channels]
+    fig = go.Figure(go.Heatmap(z=W, x=names, y=names, colorscale='RdBu', zmid=0, zmin=-top, zmax=top,
                                texttemplate='%{z:.2f}', hovertemplate='%{y} → %{x}: %{z:.3f}<extra></extra>',
                                colorbar=dict(title='weight')))
     # target labels below the matrix (above, rotated, they ran into the title)

@@ -4,11 +4,11 @@
 
 # %% auto #0
 __all__ = ['REGION_NAMES', 'TIME_NAMES', 'TARGET_NAMES', 'CONTROL_WORDS', 'MAX_WEEKS', 'MIN_TRAIN_WEEKS', 'DataError',
-           'read_table', 'channel_stem', 'ColumnMap', 'detect_columns', 'Panel', 'load_panel', 'PanelScaler',
-           'split_weeks', 'extend_panel']
+           'read_table', 'channel_stem', 'ColumnMap', 'detect_columns', 'auto_labels', 'parse_labels', 'display_names',
+           'Panel', 'load_panel', 'PanelScaler', 'split_weeks', 'extend_panel']
 
 # %% ../nbs/01_data.ipynb #86c819d3
-import os, re, warnings, difflib
+import os, re, json, warnings, difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, pandas as pd
@@ -77,6 +77,7 @@ class ColumnMap:
     ignored: list[str] = field(default_factory=list)
     detected: dict = field(default_factory=dict)   # role -> True when auto-detected
     kpi_value: str|float|None = None   # money per unit of KPI: a column, a number, or None (ROI then in KPI per money)
+    labels: dict = field(default_factory=dict)   # the user's display names {column: name}; the rest are `auto_labels`
 
 def _first(cols, names):
     low = {_low(c): c for c in cols}
@@ -174,6 +175,72 @@ def detect_columns(df: pd.DataFrame, region=None, time=None, target=None, media=
     detected = {k: v is None for k, v in given.items()}
     return ColumnMap(region, time, target, list(media), spend_list, list(controls), ignored, detected, kpi_value)
 
+# %% ../nbs/01_data.ipynb #a7d15e02
+_ROLE_WORDS = {'impression', 'impressions', 'imps', 'spend', 'spends', 'cost', 'costs', 'click', 'clicks', 'grp', 'grps',
+               'media', 'control', 'controls'}
+_ROLE_SUFFIX = {'i', 's', 'p', 'b', 'c'}   # Robyn's tv_S, facebook_I, search_clicks_P, competitor_sales_B
+
+def _words(name) -> list[str]: return [w for w in re.split(r'[_\s\-]+', str(name).strip()) if w]
+
+def _plain(name) -> list[str]:
+    "A column's words without role markers; all its words when nothing but numbers would be left (`control_01`)."
+    w = _words(name)
+    kept = [x for k, x in enumerate(w) if x.lower() not in _ROLE_WORDS and not (k == len(w) - 1 and k and x.lower() in _ROLE_SUFFIX)]
+    return kept if any(not x.replace('.', '').isdigit() for x in kept) else (w or [str(name)])
+
+def auto_labels(columns, width: int = 24) -> dict:
+    "column -> a short display name: its words without role markers; longer than `width`: the fewest leading words no other column shares."
+    cols = [str(c) for c in columns]
+    words = {c: _plain(c) for c in cols}
+    out = {}
+    for c in cols:
+        w, s = words[c], ' '.join(words[c])
+        if len(s) > width:
+            for k in range(1, len(w) + 1):
+                if not any(words[o][:k] == w[:k] for o in cols if o != c): s = ' '.join(w[:k]); break
+            if len(s) > width: s = s[:width - 1] + '…'
+        out[c] = s
+    seen = pd.Series(out).str.lower().value_counts()
+    return {c: c if seen[s.lower()] > 1 else s for c, s in out.items()}   # a shared name would merge two channels in a chart
+
+def parse_labels(given) -> dict:
+    "User display names as {column: name}: a dict, `col=Name` items (a list or comma-separated text), or a .json/.csv file (columns: column, label)."
+    if given is None or (isinstance(given, str) and not given.strip()): return {}
+    if isinstance(given, dict): return {str(k): str(v) for k, v in given.items()}
+    if isinstance(given, (str, Path)) and Path(str(given)).suffix.lower() in ('.json', '.csv'):
+        p = Path(str(given))
+        if not p.is_file(): raise DataError(f"labels file {str(p)!r} not found")
+        if p.suffix.lower() == '.json':
+            d = json.loads(p.read_text())
+            if not isinstance(d, dict): raise DataError(f"labels file {str(p)!r} must hold one JSON object {{column: display name}}")
+            return {str(k): str(v) for k, v in d.items()}
+        t = pd.read_csv(p, dtype=str)
+        if t.shape[1] != 2: raise DataError(f"labels file {str(p)!r} must have two columns (column, label); it has {t.shape[1]}")
+        return dict(zip(t.iloc[:, 0].str.strip(), t.iloc[:, 1].str.strip()))
+    items = given.split(',') if isinstance(given, str) else list(given)
+    out = {}
+    for it in items:
+        if '=' not in str(it): raise DataError(f"label {str(it).strip()!r} must look like column=Display name (e.g. tv_grp=TV)")
+        k, v = str(it).split('=', 1)
+        out[k.strip()] = v.strip()
+    return out
+
+def display_names(cm: 'ColumnMap', width: int = 24) -> dict:
+    "column -> display name of every media and control column and the KPI: the user's `cm.labels` where given, else `auto_labels`."
+    cols = list(cm.media) + list(cm.controls) + [cm.target]
+    names = auto_labels(cols, width)
+    given = dict(cm.labels or {})
+    by_spend = {s: m for m, s in zip(cm.media, cm.spend) if s and s != m}
+    for k, v in given.items():
+        col = k if k in names else by_spend.get(k)   # a channel may be named by its spend column too
+        if col is None: raise DataError(f"label given for {k!r}, which is not a media, control or KPI column{_closest(k, cols + list(by_spend))}; "
+                                        f"name one of: {', '.join(cols)}")
+        if not str(v).strip(): raise DataError(f"the label of {k!r} is empty; give a name or leave the column out of --labels")
+        names[col] = str(v).strip()
+    dup = pd.Series(names).loc[lambda s: s.str.lower().duplicated(keep=False)]
+    if len(dup): raise DataError(f"display names must differ: {dup.iloc[0]!r} is given to {', '.join(dup.index[dup.str.lower() == dup.iloc[0].lower()])}")
+    return names
+
 # %% ../nbs/01_data.ipynb #7bd288cf
 @dataclass
 class Panel:
@@ -198,6 +265,12 @@ class Panel:
     @property
     def channels(self) -> list[str]: return list(self.columns.media)
     @property
+    def labels(self) -> dict:
+        "Display names of the media and control columns and the KPI (`display_names`): what charts and tables show."
+        return display_names(self.columns)
+    @property
+    def kpi_name(self) -> str: return self.labels[self.columns.target]
+    @property
     def n_channels(self): return self.media.shape[2]
     @property
     def incomplete_regions(self) -> list: return [r for r, m in zip(self.regions, self.mask[:, :self.n_weeks - self.future]) if not m.all()]
@@ -216,7 +289,7 @@ class Panel:
         return dict(regions=self.n_regions, weeks=self.n_weeks, observed_rows=int(self.mask.sum()),
                     time_range=[fmt(t0), fmt(t1)], region_column=c.region, time_column=c.time, target=c.target,
                     media=list(c.media), spend=[s for s in c.spend if s], channel_spend=dict(zip(c.media, c.spend)),
-                    controls=list(c.controls), ignored=list(c.ignored), kpi_value=c.kpi_value,
+                    controls=list(c.controls), ignored=list(c.ignored), kpi_value=c.kpi_value, labels=self.labels,
                     incomplete_regions=[str(r) for r in self.incomplete_regions], future_weeks=self.future, warnings=list(self.warnings))
 
 # %% ../nbs/01_data.ipynb #49ca4c14
@@ -336,6 +409,7 @@ MIN_TRAIN_WEEKS = 4
 def load_panel(source,                    # path (.csv/.tsv/.parquet) or DataFrame; never modified
                region=None, time=None, target=None, media=None, spend=None, controls=None,  # column mapping; None = detect
                kpi_value=None,                # money per KPI unit: a column or a number; None = a column named like revenue_per_conversion, if any
+               labels=None,                   # display names {column: name}, `col=Name` items or a .json/.csv file (`parse_labels`); None = `data.labels`
                holdout_weeks: int|None = None, # weeks to hold out (checked here); None = the config default
                missing_weeks: str|None = None, # 'mask' or 'error' for a week missing inside a region
                config: DataConfig|None = None, # defaults for every argument left as None
@@ -354,6 +428,8 @@ def load_panel(source,                    # path (.csv/.tsv/.parquet) or DataFra
     df = read_table(source)
     if offset: df.index = pd.RangeIndex(len(df))
     cm = detect_columns(df, region, time, target, media, spend, controls, kpi_value)
+    cm.labels = parse_labels(pick(labels, cfg.labels))
+    display_names(cm)   # a label for an unknown column is an error now, not in the report
     notes = []
     y = _numeric(df, cm.target, 'target', offset)
     M, S, X = _inputs(df, cm, offset)

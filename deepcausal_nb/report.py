@@ -16,14 +16,14 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch
 import deepcausal_nb
 from .config import DeepCausalError, MMMConfig, load_config, set_value, config_to_dict
-from .data import Panel, load_panel
+from .data import Panel, load_panel, parse_labels, display_names
 from .train import FittedMMM, fit
 from .experiments import read_experiments
 from .decompose import contributions_frame, predictions_frame, channel_table, summarise, experiments_record
 from .response import response_curves, roi_table
 from .optimize import OptimizeError, plan_budget, budget_scenarios, check_scenarios, budget_curves, optimize_allocation, check_plan, curve_response
 from .metrics import beats_baselines, metrics_table
-from .charts import all_charts, channel_colors, fmt_number, experiment_labels
+from .charts import all_charts, channel_colors, fmt_number, experiment_labels, set_names, label, amount
 
 # %% ../nbs/13_report.ipynb #a237d5bd
 class ReportError(DeepCausalError, RuntimeError):
@@ -64,6 +64,7 @@ def analyse(fitted: FittedMMM, panel: Panel,
     "Decomposition, metrics, response curves, ROI, the recommended plan and the budget scenario grid (and charts)."
     cfg = config or fitted.config
     rc = cfg.report
+    set_names(panel.kpi_name, rc.currency, panel.labels)   # one naming for the page's tables and charts
     comp = fitted.components(panel, members=True)
     curves = response_curves(fitted, panel, weeks=rc.planning_weeks, cost_per_unit=cost_per_unit)
     plan = scenarios = None; note = ''
@@ -73,7 +74,7 @@ def analyse(fitted: FittedMMM, panel: Panel,
             # impressions of different channels do not add up to a budget: without their cost there is nothing to reallocate
             raise OptimizeError("no channel has spend (or a cost per unit of media), so there is no budget to reallocate: without cost, "
                                 "moving impressions between channels is not a plan. Give spend columns (--spend) or cost_per_unit "
-                                "(money per unit of media, per channel) to get one")
+                                "(the cost of one unit of media, per channel) to get one")
         bounds = {c.channel: (rc.bound_low * c.current_spend, rc.bound_high * c.current_spend) for c in inside}
         plan = plan_budget(fitted, panel, weeks=rc.planning_weeks, cost_per_unit=cost_per_unit, curves=curves, bounds=bounds)
         scenarios = check_scenarios(budget_scenarios(inside, fractions=np.linspace(rc.budget_min, rc.budget_max, rc.budget_steps),
@@ -120,14 +121,14 @@ def headline(rd: ReportData) -> dict:
     media = float(total[list(p.channels)].sum()); ctrl = float(total[list(p.columns.controls)].sum()) if p.columns.controls else 0.
     pred_total = float(total['predicted'])
     ch = rd.channels.sort_values('contribution', ascending=False)
-    out = dict(title=rd.title, source=rd.source, target=p.columns.target, regions=p.n_regions, weeks=p.n_weeks,
+    out = dict(title=rd.title, source=rd.source, target=p.columns.target, kpi=p.kpi_name, labels=p.labels, regions=p.n_regions, weeks=p.n_weeks,
                channels=list(p.channels), holdout_weeks=p.n_weeks - rd.fitted.n_train,
                holdout={k: _f(hold.get(k)) for k in ('r2', 'r2_within', 'wape', 'rmse')},
                best_baseline=best, baseline={k: _f(base[best]['holdout'].get(k)) for k in ('r2', 'r2_within', 'wape', 'rmse')} if best else {},
                beats_baselines=bool(hold) and bool(base) and beats_baselines(hold, base, 'rmse') and beats_baselines(hold, base, 'wape'),
                shares=dict(base=_f((total['baseline'] + total['trend']) / pred_total), seasonality=_f(total['seasonality'] / pred_total),
                            controls=_f(ctrl / pred_total), media=_f(media / pred_total)),
-               top_channels=[dict(channel=r.channel, contribution=_f(r.contribution), share=_f(r.share), share_lo=_f(r.share_lo), share_hi=_f(r.share_hi),
+               top_channels=[dict(channel=r.channel, label=p.labels[r.channel], contribution=_f(r.contribution), share=_f(r.share), share_lo=_f(r.share_lo), share_hi=_f(r.share_hi),
                                   roi=_f(r.roi), roi_lo=_f(r.roi_lo), roi_hi=_f(r.roi_hi), roi_unit=r.roi_unit) for r in ch.head(3).itertuples()],
                interval=rd.config.report.interval, members=rd.fitted.members,
                # a channel's effect is told apart from zero when its contribution's interval excludes 0
@@ -158,7 +159,7 @@ def summary_html(rd: ReportData) -> str:
     h = headline(rd); e = html.escape
     ho, bl = h['holdout'], h['baseline']
     parts = [_CSS, '<div class="dcnb-summary">', f"<h1>{e(h['title'])}</h1>",
-             f"<p>{e(h['target'])} over {h['weeks']} weeks, {h['regions']} region(s), {len(h['channels'])} media channels"
+             f"<p>{e(h['kpi'])} over {h['weeks']} weeks, " + (f"{h['regions']} regions, " if h['regions'] > 1 else 'one national series, ') + f"{len(h['channels'])} media channels"
              + (f" — data: <code>{e(Path(h['source']).name)}</code>" if h['source'] else '') + '.</p>']
     if not ho.get('rmse'):
         parts.append('<div class="dcnb-warn"><b>No holdout</b>: the model was not tested on weeks it did not see; '
@@ -166,20 +167,20 @@ def summary_html(rd: ReportData) -> str:
     elif h['beats_baselines']:
         parts.append(f'<div class="dcnb-ok">On the last {h["holdout_weeks"]} weeks, held out from fitting, the model beats every naive forecast: '
                      f'WAPE {_num(ho["wape"], pct=True)} vs {_num(bl.get("wape"), pct=True)} for the best ({e(str(h["best_baseline"]))}); '
-                     f'R² {ho["r2"]:.3f} pooled, {_num(ho["r2_within"])} within regions.</div>')
+                     + (f'R² {ho["r2"]:.3f} pooled, {_num(ho["r2_within"])} within regions.</div>' if h['regions'] > 1 else f'R² {ho["r2"]:.3f}.</div>'))
     else:
         parts.append(f'<div class="dcnb-warn"><b>Warning: the model does not beat a naive forecast.</b> On the {h["holdout_weeks"]} held-out weeks '
                      f'its WAPE is {_num(ho["wape"], pct=True)} and RMSE {_num(ho["rmse"])}, against {_num(bl.get("wape"), pct=True)} and '
                      f'{_num(bl.get("rmse"))} for {e(str(h["best_baseline"]))}. Attributions and the budget plan below rest on a model that '
                      'predicts no better than that; use them as hypotheses to test, not decisions.</div>')
-    s = h['shares']
+    s, name = h['shares'], (lambda c: h['labels'].get(c, c))
+    cards = [('Media', s['media']), ('Base + trend', s['base']), ('Seasonality', s['seasonality'])] + ([('Controls', s['controls'])] if rd.panel.columns.controls else [])
     parts.append('<div class="dcnb-cards">' + ''.join(
-        f'<div class="dcnb-card">{e(k)}<b>{_num(v, pct=True)}</b>of predicted {e(h["target"])}</div>'
-        for k, v in [('Media', s['media']), ('Base + trend', s['base']), ('Seasonality', s['seasonality']), ('Controls', s['controls'])]) + '</div>')
+        f'<div class="dcnb-card">{e(k)}<b>{_num(v, pct=True)}</b>of predicted {e(h["kpi"])}</div>' for k, v in cards) + '</div>')
     x = h['experiments']
     if x:   # which channels rest on experiments, and which tests the data contradict
         parts.append(f"<p>Calibrated on {len(x['tests']) - len(x['conflicts'])} lift test(s): "
-                     + (f"<b>{e(', '.join(x['calibrated_channels']))}</b> rest on experiments as well as on the data." if x['calibrated_channels'] else "none was used.")
+                     + (f"<b>{e(', '.join(map(name, x['calibrated_channels'])))}</b> rest on experiments as well as on the data." if x['calibrated_channels'] else "none was used.")
                      + (f" <span style='color:#d62728'><b>{len(x['conflicts'])} test(s) conflict with the data</b> and were left out</span> (see Experiments vs model)." if x['conflicts'] else '')
                      + "</p>")
     if h['not_used']:   # what was left out is part of the answer: an ignored events column explains spikes the model cannot
@@ -191,36 +192,36 @@ def summary_html(rd: ReportData) -> str:
                  f'(<code>model.control_reference = {e(rd.config.model.control_reference)}</code>); the KPI at that level is in the base.</small></p>')
     lvl = f"{100 * h['interval']:.0f}%"
     span = lambda lo, hi, pct=False: f"{_num(lo, pct=pct)} to {_num(hi, pct=pct)}"
-    rows = ''.join(f"<tr><td>{e(c['channel'])}</td><td>{_num(c['contribution'])}</td><td>{_num(c['share'], pct=True)}</td>"
+    rows = ''.join(f"<tr><td>{e(c['label'])}</td><td>{_num(c['contribution'])}</td><td>{_num(c['share'], pct=True)}</td>"
                    f"<td>{span(c['share_lo'], c['share_hi'], True)}</td><td>{_num(c['roi'])}</td><td>{span(c['roi_lo'], c['roi_hi'])}</td></tr>"
                    for c in h['top_channels'])
-    parts.append(f"<h3>Top channels</h3><table><tr><th>channel</th><th>contribution</th><th>share of KPI</th><th>{lvl} interval</th>"
+    parts.append(f"<h3>Top channels</h3><table><tr><th>channel</th><th>contribution</th><th>share of {e(h['kpi'])}</th><th>{lvl} interval</th>"
                  f"<th>ROI ({e(h['top_channels'][0]['roi_unit']) if h['top_channels'] else ''})</th><th>{lvl} interval</th></tr>{rows}</table>")
     if h['members'] > 1:
         yes, no = h['distinguishable'], h['not_distinguishable']
         parts.append(f"<p>Intervals come from an ensemble of {h['members']} fits of the model, each on a resample of the weeks. "
-                     + (f"Effects told apart from zero (the {lvl} interval of the contribution excludes 0): <b>{e(', '.join(yes))}</b>. " if yes else
+                     + (f"Effects told apart from zero (the {lvl} interval of the contribution excludes 0): <b>{e(', '.join(map(name, yes)))}</b>. " if yes else
                         "No channel's effect can be told apart from zero at this level. ")
-                     + (f"Not distinguishable from zero: {e(', '.join(no))}: the data are consistent with these channels doing nothing." if no else
+                     + (f"Not distinguishable from zero: {e(', '.join(map(name, no)))}: the data are consistent with these channels doing nothing." if no else
                         "Every channel's effect is distinguishable from zero.") + "</p>")
     else: parts.append("<p><small>One fit (<code>train.members = 1</code>): no intervals.</small></p>")
     if rd.plan is not None:
         t = rd.plan.table.assign(change=lambda d: d.optimal - d.current).sort_values('change')
         moves = [r for r in t.itertuples() if abs(r.change) > 0.005 * max(rd.plan.current_total, 1e-12)]
-        mv = ''.join(f"<tr><td>{e(r.channel)}</td><td>{_num(r.current)}</td><td>{_num(r.optimal)}</td><td>{_num(r.change, signed=True)}</td></tr>" for r in moves)
+        mv = ''.join(f"<tr><td>{e(name(r.channel))}</td><td>{_num(r.current)}</td><td>{_num(r.optimal)}</td><td>{_num(r.change, signed=True)}</td></tr>" for r in moves)
         # a plan is only as good as the model: from one that loses to a naive forecast it is a hypothesis, shown muted
         trusted = h['beats_baselines']
         lift = f"{_num(rd.plan.lift, signed=True)} ({rd.plan.lift_pct:+.2f}%)"
-        body = (f"<p>Same total ({_num(rd.plan.current_total)} {e(rd.plan.unit)} over the last "
+        body = (f"<p>Same total ({e((_num(rd.plan.current_total) + ' ' + amount(unit=rd.plan.unit).strip(' ()')).strip())} over the last "
                 f"{rd.plan.weeks} weeks' pattern), moved where the marginal return is highest, each channel kept between "
-                f"{rd.config.report.bound_low:g}× and {rd.config.report.bound_high:g}× its current spend: expected {e(h['target'])} "
+                f"{rd.config.report.bound_low:g}× and {rd.config.report.bound_high:g}× its current spend: expected {e(h['kpi'])} "
                 + (f"<b>{lift}</b>" if trusted else lift) + " under the model"
                 + (f" ({lvl} interval {_num(rd.plan.lift_lo, signed=True)} to {_num(rd.plan.lift_hi, signed=True)}; "
                    f"probability that it beats the current allocation: {rd.plan.p_better:.0%})" if h['members'] > 1 else '') + ".</p>"
                 + (f"<table><tr><th>channel</th><th>current</th><th>{'recommended' if trusted else 'model’s plan'}</th><th>change</th></tr>{mv}</table>" if moves else
                    "<p>The current allocation is already optimal within the bounds.</p>")
                 + (f"<p>Held at their current level, outside the budget (no spend column and no <code>cost_per_unit</code>): "
-                   f"{e(', '.join(rd.plan.held))}.</p>" if rd.plan.held else ''))
+                   f"{e(', '.join(map(name, rd.plan.held)))}.</p>" if rd.plan.held else ''))
         if trusted: parts.append("<h3>Recommended reallocation</h3>" + body)
         else: parts.append('<div class="dcnb-muted"><h3>A hypothesis, not a recommendation: reallocation</h3>'
                            '<p>The model does not beat a naive forecast on the held-out weeks (see the warning above), so what it says about '
@@ -259,20 +260,22 @@ const D = __DATA__;
 const root = document.getElementById(D.id);
 const fmt = v => { const a = Math.abs(v); return a >= 1e9 ? (v/1e9).toFixed(2)+'B' : a >= 1e6 ? (v/1e6).toFixed(2)+'M' : a >= 1e4 ? (v/1e3).toFixed(1)+'k' : v.toFixed(a >= 100 ? 0 : 2); };
 const sg = v => (v > 0 ? '+' : '') + fmt(v);
+const change = kpi => Math.abs(kpi - D.current_kpi) <= 5e-5 * Math.abs(D.current_kpi) ? 'no change' :   // rounds to 0.00%: say so, not '0.00, 0.00%'
+  `${sg(kpi - D.current_kpi)}, ${((kpi / D.current_kpi - 1) * 100).toFixed(2)}%`;
 const hill = (c, s) => (c.r_max === null || s <= 0) ? 0 : c.r_max / (1 + Math.exp(-c.slope * (Math.log(s) - Math.log(c.half_saturation))));
 const base = D.curves.reduce((t, c) => t + hill(c, c.current), 0);
 const q = sel => root.querySelector(sel);
 function bars(values, maxv){ return values.map(v => `<div style="background:#ccc;height:10px;width:${Math.max(0, 160 * v / maxv)}px"></div>`); }
 function showBudget(){
   const i = +q('.dcnb-budget').value, s = D.scenarios[i];
-  q('.dcnb-budget-label').textContent = `${fmt(s.budget)} ${D.unit} (${Math.round(100 * s.fraction)}% of current)`;
+  q('.dcnb-budget-label').textContent = `${fmt(s.budget)}${D.unit ? ' ' + D.unit : ''} (${Math.round(100 * s.fraction)}% of current)`;
   if (!s.feasible) { q('.dcnb-alloc').innerHTML = `<tr><td>${s.note}</td></tr>`; q('.dcnb-kpi').textContent = 'infeasible'; return; }
   const maxv = Math.max(...D.curves.map(c => Math.max(c.current, s.alloc[c.channel])), 1e-12);
   q('.dcnb-alloc').innerHTML = '<tr><th>channel</th><th>current</th><th>optimal</th><th></th><th>change</th></tr>' + D.curves.map(c =>
-    `<tr><td><span style="color:${c.color}">&#9632;</span> ${c.channel}</td><td>${fmt(c.current)}</td><td class="dcnb-opt">${fmt(s.alloc[c.channel])}</td>` +
+    `<tr><td><span style="color:${c.color}">&#9632;</span> ${c.label}</td><td>${fmt(c.current)}</td><td class="dcnb-opt">${fmt(s.alloc[c.channel])}</td>` +
     `<td><div style="background:${c.color};height:10px;width:${Math.max(0, 160 * s.alloc[c.channel] / maxv)}px"></div></td><td>${sg(s.alloc[c.channel] - c.current)}</td></tr>`).join('');
   const kpi = D.current_kpi + s.lift;
-  q('.dcnb-kpi').innerHTML = `expected ${D.target}: <b class="dcnb-kpi-value">${fmt(kpi)}</b> (${sg(kpi - D.current_kpi)}, ${((kpi / D.current_kpi - 1) * 100).toFixed(2)}% vs current allocation ${fmt(D.current_kpi)}, model-checked)`;
+  q('.dcnb-kpi').innerHTML = `expected ${D.target}: <b class="dcnb-kpi-value">${fmt(kpi)}</b> (${change(kpi)} vs current allocation ${fmt(D.current_kpi)}, model-checked)`;
 }
 function showCustom(){
   let spend = 0, resp = 0;
@@ -282,8 +285,8 @@ function showCustom(){
     spend += s; resp += hill(c, s);
   });
   const kpi = D.current_kpi + resp - base;
-  q('.dcnb-custom').innerHTML = `total spend <b>${fmt(spend)}</b> ${D.unit} (${(100 * spend / D.current_total).toFixed(0)}% of current); ` +
-    `expected ${D.target}: <b class="dcnb-custom-value">${fmt(kpi)}</b> (${sg(kpi - D.current_kpi)}, ${((kpi / D.current_kpi - 1) * 100).toFixed(2)}%; ` +
+  q('.dcnb-custom').innerHTML = `total spend <b>${fmt(spend)}</b>${D.unit ? ' ' + D.unit : ''} (${(100 * spend / D.current_total).toFixed(0)}% of current); ` +
+    `expected ${D.target}: <b class="dcnb-custom-value">${fmt(kpi)}</b> (${change(kpi)}; ` +
     `the response curves' estimate: a split of your own is not model-checked in a static page)`;
 }
 q('.dcnb-budget').addEventListener('input', showBudget);
@@ -295,7 +298,7 @@ showBudget(); showCustom();
 def _scenario_json(rd: ReportData) -> dict:
     "The data the static panel evaluates: curves (Hill parameters, current spend, colour) and the scenario grid."
     colors = channel_colors(rd.panel.channels)
-    curves = [dict(channel=c.channel, current=float(c.current_spend), color=colors[c.channel],
+    curves = [dict(channel=c.channel, label=label(c.channel), current=float(c.current_spend), color=colors[c.channel],
                    r_max=_f(c.r_max), half_saturation=_f(c.half_saturation), slope=_f(c.slope)) for c in rd.plan_curves]
     for c in curves:
         if None in (c['r_max'], c['half_saturation'], c['slope']): c.update(r_max=None, half_saturation=1., slope=1.)
@@ -304,7 +307,7 @@ def _scenario_json(rd: ReportData) -> dict:
         ok = bool(r['feasible'])
         sc.append(dict(fraction=float(r['fraction']), budget=float(r['budget']), feasible=ok, note=str(r.get('note') or ''),
                        lift=float(r['expected_lift']) if ok else 0., alloc={c.channel: float(r[c.channel]) if ok else 0. for c in rd.plan_curves}))
-    return dict(curves=curves, scenarios=sc, unit=rd.plan.unit, target=str(rd.panel.columns.target),
+    return dict(curves=curves, scenarios=sc, unit=amount(unit=rd.plan.unit).strip(' ()'), target=rd.panel.kpi_name,
                 current_kpi=float(rd.plan.current_kpi), current_total=float(rd.plan.current_total))
 
 def scenario_panel_html(rd: ReportData, uid: str = 'dcnb-budget-panel') -> str:
@@ -313,12 +316,12 @@ def scenario_panel_html(rd: ReportData, uid: str = 'dcnb-budget-panel') -> str:
     d = _scenario_json(rd) | dict(id=uid)
     fr = [s['fraction'] for s in d['scenarios']]
     now = int(np.argmin(np.abs(np.array(fr) - 1.)))
-    sliders = ''.join(f'<tr><td><span style="color:{c["color"]}">&#9632;</span> {html.escape(c["channel"])}</td><td><input type="range" class="dcnb-ch-{j}" '
-                      f'min="0" max="3" step="0.05" value="1" aria-label="{html.escape(c["channel"])} spend multiple"></td><td class="dcnb-ch-label-{j}"></td></tr>'
+    sliders = ''.join(f'<tr><td><span style="color:{c["color"]}">&#9632;</span> {html.escape(c["label"])}</td><td><input type="range" class="dcnb-ch-{j}" '
+                      f'min="0" max="3" step="0.05" value="1" aria-label="{html.escape(c["label"])} spend multiple"></td><td class="dcnb-ch-label-{j}"></td></tr>'
                       for j, c in enumerate(d['curves']))
     body = (f'<div id="{uid}" class="dcnb-summary" style="border:1px solid #ddd;border-radius:8px;padding:12px;max-width:900px">'
-            f'<h3>Budget scenarios</h3><p>Planning horizon: the last {rd.plan.weeks} weeks\' pattern; amounts in {html.escape(d["unit"])}. '
-            'Expected KPI here comes from the fitted response curves, one channel at a time; the summary\'s lift is the model\'s own '
+            f'<h3>Budget scenarios</h3><p>Planning horizon: the last {rd.plan.weeks} weeks\' pattern' + (f'; amounts in {html.escape(d["unit"])}' if d['unit'] else '') + '. '
+            f'Expected {html.escape(d["target"])} here comes from the fitted response curves, one channel at a time; the summary\'s lift is the model\'s own '
             'check of the recommended plan with all channels moved together, so the two differ by the channels\' interactions.</p>'
             f'<label><b>Total budget</b> <input type="range" class="dcnb-budget" min="0" max="{len(fr) - 1}" step="1" value="{now}" '
             f'aria-label="total budget"> <span class="dcnb-budget-label"></span></label>'
@@ -337,15 +340,16 @@ def budget_slider_figure(rd: ReportData):
     chans = [c.channel for c in rd.plan_curves]
     sc = rd.scenarios[rd.scenarios.feasible].reset_index(drop=True)
     cur = [float(c.current_spend) for c in rd.plan_curves]
-    title = lambda r: (f"Optimal allocation at {100 * r.fraction:.0f}% of current budget: expected {rd.panel.columns.target} "
+    title = lambda r: (f"Optimal allocation at {100 * r.fraction:.0f}% of current budget: expected {rd.panel.kpi_name} "
                        f"{_num(rd.plan.current_kpi + r.expected_lift)} ({_num(r.expected_lift, signed=True)})")
     now = int(np.argmin(np.abs(sc.fraction.to_numpy() - 1.)))
-    fig = go.Figure([go.Bar(x=chans, y=cur, name='current', marker_color='#bbbbbb'),
-                     go.Bar(x=chans, y=[float(sc.loc[now, c]) for c in chans], name='optimal', marker_color=[colors[c] for c in chans])])
+    names = [label(c) for c in chans]
+    fig = go.Figure([go.Bar(x=names, y=cur, name='current', marker_color='#bbbbbb'),
+                     go.Bar(x=names, y=[float(sc.loc[now, c]) for c in chans], name='optimal', marker_color=[colors[c] for c in chans])])
     steps = [dict(method='update', label=f"{100 * r.fraction:.0f}%",
                   args=[{'y': [cur, [float(sc.loc[i, c]) for c in chans]]}, {'title.text': title(r)}])   # 'title.text': a bare 'title' blanks it
              for i, r in sc.iterrows()]
-    fig.update_layout(title=dict(text=title(sc.iloc[now])), barmode='group', yaxis_title=f"spend over {rd.plan.weeks} weeks ({rd.plan.unit})",
+    fig.update_layout(title=dict(text=title(sc.iloc[now])), barmode='group', yaxis_title=f"spend over {rd.plan.weeks} weeks{amount(unit=rd.plan.unit)}",
                       sliders=[dict(active=now, currentvalue=dict(prefix='total budget: '), pad=dict(t=40), steps=steps)], height=480)
     return fig
 
@@ -357,7 +361,7 @@ def live_panel(rd: ReportData):
     rc = rd.config.report
     total = W.FloatSlider(value=1., min=rc.budget_min, max=rc.budget_max, step=0.05, description='budget ×', readout_format='.2f',
                           continuous_update=False)
-    bounds = {c.channel: W.FloatRangeSlider(value=(rc.bound_low, min(rc.bound_high, 3.)), min=0., max=3., step=0.05, description=c.channel[:18], continuous_update=False,
+    bounds = {c.channel: W.FloatRangeSlider(value=(rc.bound_low, min(rc.bound_high, 3.)), min=0., max=3., step=0.05, description=label(c.channel)[:18], continuous_update=False,
                                             readout_format='.2f', style=dict(description_width='140px'), layout=W.Layout(width='480px'))
               for c in rd.plan_curves}
     out = W.HTML()   # numbers and bars as HTML: an Output widget with a plotly figure can stall papermill's client
@@ -374,12 +378,13 @@ def live_panel(rd: ReportData):
         colors = channel_colors(rd.panel.channels)
         top = max(float(plan.table[['current', 'optimal']].to_numpy().max()), 1e-12)
         bar = lambda v, c, o: f'<div style="background:{c};opacity:{o};height:9px;width:{max(0., 220 * v / top):.0f}px"></div>'
-        rows = ''.join(f"<tr><td>{html.escape(r.channel)}</td><td>{_num(r.current)}</td><td>{_num(r.optimal)}</td>"
+        rows = ''.join(f"<tr><td>{html.escape(label(r.channel))}</td><td>{_num(r.current)}</td><td>{_num(r.optimal)}</td>"
                        f"<td>{bar(r.current, colors[r.channel], 0.4)}{bar(r.optimal, colors[r.channel], 1)}</td><td>{_num(r.marginal_roi)}</td></tr>"
                        for r in plan.table.itertuples())
-        out.value = (f'<div class="dcnb-live-result">budget {_num(plan.budget)} {plan.unit}: expected {html.escape(str(rd.panel.columns.target))} '
+        kpi, per = html.escape(rd.panel.kpi_name), html.escape((amount(unit=plan.unit).strip(' ()') or 'unit of spend').replace('media units', 'media unit'))
+        out.value = (f'<div class="dcnb-live-result">budget {html.escape(amount(plan.budget, plan.unit))}: expected {kpi} '
                      f'<b>{_num(plan.expected_kpi)}</b> ({_num(plan.lift, signed=True)}, {plan.lift_pct:+.2f}% vs current allocation, model-checked)'
-                     f'<table><tr><th>channel</th><th>current</th><th>optimal</th><th>faded: current</th><th>marginal ROI ({html.escape(str(rd.panel.columns.target))} per {plan.unit})</th></tr>{rows}</table></div>')
+                     f'<table><tr><th>channel</th><th>current</th><th>optimal</th><th>faded: current</th><th>marginal ROI ({kpi} per {per})</th></tr>{rows}</table></div>')
         panel_box.plan = plan
     total.observe(update, 'value')
     for w in bounds.values(): w.observe(update, 'value')
@@ -392,7 +397,7 @@ def live_panel(rd: ReportData):
 # %% ../nbs/13_report.ipynb #1ba336bb
 REPORT_PARAMETERS = ('data', 'title', 'region', 'time', 'target', 'media', 'spend', 'controls', 'holdout_weeks', 'epochs', 'seed',
                      'model', 'save_model', 'settings', 'overrides', 'budget_min', 'budget_max', 'budget_steps', 'planning_weeks',
-                     'cost_per_unit', 'focus_region', 'live', 'summary_path', 'progress_path')
+                     'cost_per_unit', 'focus_region', 'live', 'summary_path', 'progress_path', 'kpi_value', 'currency', 'experiments', 'labels')
 
 _MATHJAX_CDN = re.compile(r'<script[^>]*src="https?://[^"]*mathjax[^"]*"[^>]*>\s*</script>', re.I)
 
@@ -441,6 +446,7 @@ def prepare_report(data=None,                    # CSV/parquet in long format; N
                    cost_per_unit=None,           # {channel: money per unit of media} for impressions-only channels
                    kpi_value=None,               # money per KPI unit: a column or a number (None: a column named like revenue_per_conversion)
                    currency=None,                # label of money amounts (settings: report.currency)
+                   labels=None,                  # display names {column: name}, `col=Name` items or a .json/.csv file (None: data.labels, else automatic)
                    experiments=None,             # lift tests (CSV/Excel) to calibrate the fit on (see `06a_experiments`)
                    progress=False,
                    progress_path=None,           # a file the fit writes a plain progress bar to (`render_report` shows it on the console)
@@ -453,9 +459,12 @@ def prepare_report(data=None,                    # CSV/parquet in long format; N
     if model is not None:
         fitted = FittedMMM.load(model)
         panel = fitted.read_panel(data)
+        if labels is not None or cfg.data.labels is not None:   # names are presentation: a saved model can be shown under new ones
+            panel.columns.labels = parse_labels(labels if labels is not None else cfg.data.labels); display_names(panel.columns)
         cfg.model, cfg.train = fitted.config.model, fitted.config.train
     else:
-        panel = load_panel(data, region=region, time=time, target=target, media=media, spend=spend, controls=controls, kpi_value=kpi_value, config=cfg.data)
+        panel = load_panel(data, region=region, time=time, target=target, media=media, spend=spend, controls=controls, kpi_value=kpi_value,
+                           labels=labels, config=cfg.data)
         tests = read_experiments(experiments, panel) if experiments else None    # checked before any training
         if progress_path:
             with open(progress_path, 'w', buffering=1, encoding='utf-8') as bar: fitted = fit(panel, cfg, progress=bar, experiments=tests)
@@ -523,7 +532,7 @@ def check_data(data, parameters: dict|None = None):
     p = parameters or {}
     if p.get('model') is not None: return None
     cfg = report_config(**{k: p.get(k) for k in _SETTINGS_PARAMETERS + ('settings', 'overrides')})
-    return load_panel(data, **{k: p.get(k) for k in ('region', 'time', 'target', 'media', 'spend', 'controls')}, config=cfg.data)
+    return load_panel(data, **{k: p.get(k) for k in ('region', 'time', 'target', 'media', 'spend', 'controls', 'kpi_value', 'labels')}, config=cfg.data)
 
 def _first_line(s) -> str:
     s = re.sub(r'\x1b\[[0-9;]*m', '', str(s)).strip()

@@ -72,10 +72,11 @@ def window_spend(panel: Panel, window: slice, cost_per_unit: dict|None = None) -
     return spend, units
 
 def roi_unit(panel: Panel, currency: str = '', unit: str = 'money') -> str:
-    "What an ROI number means: money per money when the KPI's value is known (`Panel.kpi_value`), else KPI units per money (`unit`: the spend's unit)."
-    money = currency or 'money'
-    per = money if unit == 'money' else unit.removesuffix('s')
-    return f"{money} per {per}" if panel.kpi_value is not None else f"{panel.columns.target} per {per}"
+    """What an ROI number means: money back per unit of money when the KPI's value is known (`Panel.kpi_value`: 'USD per USD',
+    or 'value per unit of spend' without a currency), else the KPI per unit of spend ('sales per USD'); `unit`: the spend's unit."""
+    per = (currency or 'unit of spend') if unit == 'money' else unit.removesuffix('s')
+    back = panel.kpi_name if panel.kpi_value is None else (currency or 'value')
+    return f"{back} per {per}"
 
 def kpi_value_over(panel: Panel, weeks: slice) -> float:
     "Mean money per KPI unit over the observed cells of `weeks`, weighted by the KPI (1 when the value is unknown: ROI stays in KPI units)."

@@ -275,7 +275,8 @@ class FittedMMM:
         "Load `source` with the model's column mapping and holdout (the panel its predictions and plans are made on)."
         c = self.columns
         return load_panel(source, region=c.region if c.region is not None else '', time=c.time, target=c.target, media=c.media,
-                          spend=[x for x in c.spend if x], controls=c.controls, holdout_weeks=len(self.times) - self.n_train, kpi_value=c.kpi_value)
+                          spend=[x for x in c.spend if x], controls=c.controls, holdout_weeks=len(self.times) - self.n_train, kpi_value=c.kpi_value,
+                          labels=dict(c.labels))
 
     @torch.no_grad()
     def components(self, panel: Panel,
@@ -326,7 +327,7 @@ class FittedMMM:
         times = time_labels(self.times)
         blob = dict(format=self.FORMAT, library='deepcausal_nb', version=deepcausal_nb.__version__,
                     config=json.dumps(config_to_dict(self.config)),
-                    columns=json.dumps(dict(region=c.region, time=c.time, target=c.target, media=c.media, spend=c.spend, controls=c.controls, kpi_value=c.kpi_value)),
+                    columns=json.dumps(dict(region=c.region, time=c.time, target=c.target, media=c.media, spend=c.spend, controls=c.controls, kpi_value=c.kpi_value, labels=c.labels)),
                     regions=[str(r) for r in self.regions], times=times, dates=isinstance(self.times, pd.DatetimeIndex),
                     n_train=self.n_train, n_fit=int(self.model.n_fit), members=self.members, info=json.dumps(self.info),
                     scaler={k: torch.tensor(np.asarray(getattr(self.scaler, k))) for k in ('kpi_scale', 'media_scale', 'control_mean', 'control_std')},

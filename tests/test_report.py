@@ -18,7 +18,7 @@ def report(tmp_path_factory):
     d = tmp_path_factory.mktemp('report')
     data = d/'brand.csv'
     assert cli('simulate', data, '--regions', 3, '--weeks', 60, '--channels', 3, '--seed', 1).returncode == 0
-    r = cli('report', data, '--out', d/'out'/'brand.html', '--no-progress', *FAST, '-p', 'title=Brand X', cwd=d)
+    r = cli('report', data, '--out', d/'out'/'brand.html', '--no-progress', *FAST, '-p', 'title=Brand X', '--labels', 'tv_impressions=Television', cwd=d)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip().endswith('brand.html')
     assert sorted(p.name for p in d.iterdir()) == ['brand.csv', 'brand.truth.csv', 'brand.truth.json', 'out']   # nothing else left behind
@@ -129,6 +129,30 @@ def test_static_controls_in_browser(report):
         b.close()
     assert external == [], external[:5]
     assert console == [], console[:5]
+
+_SHOWN = """() => { const t = [document.body.innerText]; document.querySelectorAll('svg text').forEach(e => t.push(e.textContent)); return t.join('\\n'); }"""
+
+@pytest.mark.skipif(CHROMIUM is None, reason='chromium not installed (tools/setup.sh installs it where apt is available)')
+def test_names_and_units_in_browser(report):
+    "What a reader sees (the page's text and every chart's SVG text): display names, never the media columns; the KPI by name; no placeholder units."
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+                                                              '--disable-component-update', '--disable-sync', '--no-first-run'])
+        page = b.new_page(viewport=dict(width=1280, height=900))
+        page.goto(report.as_uri()); page.wait_for_load_state('load')
+        page.wait_for_function("document.querySelectorAll('.plotly-graph-div .main-svg').length >= 14", timeout=60_000)
+        text = page.evaluate(_SHOWN)
+        custom = page.inner_text('.dcnb-custom')
+        b.close()
+    raw = [c for c in ('tv_impressions', 'search_impressions', 'social_impressions') if c in text]
+    assert raw == [], raw                                                      # display names only
+    assert 'Television' in text and 'search' in text                             # the user's name, and an automatic one
+    assert [w for w in ('money', 'KPI units', '-0.0%', '(all regions)') if w in text] == []
+    assert 'sales per week' in text                                              # the KPI by its name
+    assert 'no change' in custom and '0.00, 0.00%' not in custom                  # today's split, said in words
+    h = json.loads(report.with_suffix('.json').read_text())
+    assert h['labels']['tv_impressions'] == 'Television' and h['kpi'] == 'sales'
 
 def test_console_shows_the_fits_own_progress(tmp_path):
     data = tmp_path/'p.csv'
