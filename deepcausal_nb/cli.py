@@ -61,7 +61,7 @@ def cmd_inspect(args) -> int:
     print(f"  KPI value {s['kpi_value'] if s['kpi_value'] is not None else '-'}" + ('' if s['kpi_value'] is not None else
           " (ROI in KPI per unit of spend; give --kpi-value NUMBER|COLUMN for value per unit of spend)"))
     renamed = {k: v for k, v in s['labels'].items() if v != k}
-    if renamed: print(f"  names     " + ', '.join(f"{k} → {v}" for k, v in renamed.items()) + " (charts and tables; --labels to change)")
+    if renamed: print("  names     " + ', '.join(f"{k} → {v}" for k, v in renamed.items()) + " (charts and tables; --labels to change)")
     if s['ignored']: print(f"  ignored   {', '.join(map(str, s['ignored']))}")
     print(f"  incomplete regions: {len(s['incomplete_regions'])}" + (f" ({', '.join(s['incomplete_regions'][:10])})" if s['incomplete_regions'] else ''))
     for w in s['warnings']: print(f"  warning: {w}")
@@ -185,7 +185,7 @@ def cmd_optimize(args) -> int:
 def cmd_forecast(args) -> int:
     "Predictions and contributions of a plan (planned weeks after the data)."
     from deepcausal_nb.data import extend_panel
-    from deepcausal_nb.decompose import contributions_frame, predictions_frame, summarise
+    from deepcausal_nb.decompose import contributions_frame, predictions_frame
     out = Path(args.out) if args.out else Path(args.run_dir)/'forecast.csv'
     _not_input([out], args.data, args.plan)
     fitted, panel = load_run(args.run_dir, args.data)

@@ -6,7 +6,7 @@
 __all__ = ['ClusterError', 'scheduler_address', 'local_layout', 'dask_client', 'worker_address', 'run_jobs']
 
 # %% ../nbs/14_cluster.ipynb #7caee13a
-import logging, os, time
+import logging, os
 from contextlib import contextmanager
 from .config import DeepCausalError, MMMConfig, load_config
 

@@ -9,7 +9,7 @@ __all__ = ['PAPER_KEYS', 'PaperConfig', 'get_default_config', 'UnifiedDataPipeli
 import dataclasses
 from dataclasses import dataclass
 import numpy as np, pandas as pd, torch
-from .config import MMMConfig, ConfigError, load_config, set_value, DataConfig, ModelConfig, TrainConfig, ReportConfig
+from .config import MMMConfig, ConfigError, load_config, set_value
 from .data import load_panel, PanelScaler, Panel
 from .model import DeepCausalMMM
 from .train import fit

@@ -11,7 +11,6 @@ __all__ = ['SECTIONS', 'DeepCausalError', 'ConfigError', 'DataConfig', 'ModelCon
 import configparser, dataclasses, difflib, os
 from dataclasses import dataclass, field, fields, asdict
 from pathlib import Path
-from typing import get_type_hints
 
 # %% ../nbs/00_config.ipynb #230f06e1
 class DeepCausalError(Exception):

@@ -8,7 +8,7 @@ __all__ = ['REGION_NAMES', 'TIME_NAMES', 'TARGET_NAMES', 'CONTROL_WORDS', 'MAX_W
            'Panel', 'load_panel', 'PanelScaler', 'split_weeks', 'extend_panel']
 
 # %% ../nbs/01_data.ipynb #86c819d3
-import os, re, json, warnings, difflib
+import os, re, json, difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, pandas as pd

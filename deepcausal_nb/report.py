@@ -21,8 +21,8 @@ from .train import FittedMMM, fit
 from .experiments import read_experiments
 from .decompose import contributions_frame, predictions_frame, channel_table, summarise, experiments_record
 from .response import response_curves, roi_table
-from .optimize import OptimizeError, plan_budget, budget_scenarios, check_scenarios, budget_curves, optimize_allocation, check_plan, curve_response
-from .metrics import beats_baselines, metrics_table
+from .optimize import OptimizeError, plan_budget, budget_scenarios, check_scenarios, budget_curves, optimize_allocation, check_plan
+from .metrics import beats_baselines
 from .charts import all_charts, channel_colors, fmt_number, experiment_labels, set_names, label, amount
 
 # %% ../nbs/13_report.ipynb #a237d5bd

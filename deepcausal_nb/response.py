@@ -8,7 +8,7 @@ __all__ = ['planning_window', 'scenario_kpi', 'window_spend', 'roi_unit', 'kpi_v
            'what_if', 'roi_table']
 
 # %% ../nbs/10_response.ipynb #24396950
-from dataclasses import dataclass, asdict
+from dataclasses import dataclass
 import warnings
 import numpy as np, pandas as pd, torch
 from scipy.optimize import curve_fit

@@ -9,11 +9,11 @@ __all__ = ['CHANNEL_NAMES', 'MAX_CHANNELS', 'CONTROL_NAMES', 'channel_names', 'S
 
 # %% ../nbs/02_simulate.ipynb #abb349a4
 import json, dataclasses
-from dataclasses import dataclass, field, fields, asdict
+from dataclasses import dataclass, fields, asdict
 from pathlib import Path
 import numpy as np, pandas as pd
 from scipy.signal import lfilter
-from .config import DeepCausalError, ConfigError
+from .config import ConfigError
 
 # %% ../nbs/02_simulate.ipynb #5f195169
 CHANNEL_NAMES = ['tv', 'search', 'social', 'display', 'radio', 'video', 'ooh', 'email']
