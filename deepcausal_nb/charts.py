@@ -348,7 +348,11 @@ def plot_roi(roi: pd.DataFrame, title: str|None = None) -> go.Figure:
     colors = channel_colors(t['channel'])
     # the unit of every number: money per money when the KPI's value is known, else KPI units per money (or per media unit)
     roi_units = t['roi_unit'].tolist() if 'roi_unit' in t else [f"{NAMES.kpi} per {'unit of spend' if u == 'money' else 'media unit'}" for u in t.get('unit', ['money'] * len(t))]
-    shown = roi_units[0] if len(set(roi_units)) == 1 else 'see hover'
+    # one unit per panel title: the common one; channels measured in another (no spend: per media unit) are named below
+    shown = max(dict.fromkeys(roi_units), key=roi_units.count)
+    other = {}
+    for c, u in zip(t['channel'], roi_units):
+        if u != shown: other.setdefault(u, []).append(label(c))
     fig = make_subplots(1, 2, shared_yaxes=True, horizontal_spacing=0.06,
                         subplot_titles=(f'ROI ({shown}), all weeks', f'marginal ROI ({shown}), at current spend'))
     names = [label(c) for c in t['channel']]
@@ -369,6 +373,7 @@ def plot_roi(roi: pd.DataFrame, title: str|None = None) -> go.Figure:
     notes = []
     if gaps['roi']: notes.append(f"no spend (no ROI): {', '.join(gaps['roi'])}")
     if gaps['marginal_roi']: notes.append(f"flat or missing response curve (no marginal ROI): {', '.join(gaps['marginal_roi'])}")
+    notes += [f"{', '.join(names)}: {u}" for u, names in other.items()]
     fig.update_yaxes(autorange='reversed')
     return _layout(fig, title or 'Return on spend per channel: average and at the margin', '; '.join(notes) or None,
                    height=max(300, 60 * len(t) + 160))
