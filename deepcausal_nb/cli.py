@@ -23,7 +23,7 @@ def add_column_flags(p: argparse.ArgumentParser):
     g.add_argument('--media', type=_csv_list, help='media columns, comma-separated')
     g.add_argument('--spend', type=_csv_list, help='spend columns, comma-separated, same order as --media')
     g.add_argument('--controls', type=_csv_list, help='control columns, comma-separated')
-    g.add_argument('--kpi-value', help='money per unit of KPI, a number or a column (default: a column named like revenue_per_conversion): ROI in money per money')
+    g.add_argument('--kpi-value', help='the value of one unit of KPI (e.g. revenue per conversion), a number or a column (default: a column named like revenue_per_conversion): ROI then in value per unit of spend')
     g.add_argument('--labels', help="display names in charts and tables: 'column=Name,...' or a .json/.csv file "
                                     "(default: data.labels, else the columns' names without role words, shortened)")
 
@@ -174,10 +174,12 @@ def cmd_optimize(args) -> int:
     plan.table[['channel', 'current', 'optimal', 'lower', 'upper', 'marginal_roi', 'lift', 'lift_lo', 'lift_hi']].to_csv(out, index=False)
     with open(out, 'a') as f: f.write(plan.lift_line() + '\n')   # the plan's verdict as the file's last line (read the table with skipfooter=1)
     t = plan.table
-    print(f"planning window: last {plan.weeks} weeks; amounts in {plan.unit}; budget {plan.budget:,.0f} (current {plan.current_total:,.0f})")
-    for r in t.itertuples(): print(f"  {r.channel:40s} {r.current:>14,.0f} -> {r.optimal:>14,.0f}   marginal ROI {r.marginal_roi:.4g} {panel.columns.target} per {plan.unit}")
+    money = cfg.report.currency or fitted.config.report.currency
+    unit, per = ((money or 'spend, as in the data'), (money or 'unit of spend')) if plan.unit == 'money' else ('media units', 'media unit')
+    print(f"planning window: last {plan.weeks} weeks; amounts in {unit}; budget {plan.budget:,.0f} (current {plan.current_total:,.0f})")
+    for r in t.itertuples(): print(f"  {r.channel:40s} {r.current:>14,.0f} -> {r.optimal:>14,.0f}   marginal ROI {r.marginal_roi:.4g} {panel.kpi_name} per {per}")
     print(f"allocation written to {out}")
-    print(f"predicted KPI at the current allocation: {plan.current_kpi:,.0f}")
+    print(f"predicted {panel.kpi_name} at the current allocation: {plan.current_kpi:,.0f}")
     print(plan.lift_line())
     return 0
 
