@@ -1,6 +1,7 @@
 """The report end to end: papermill renders the template on a small simulated panel, the HTML is checked as a
 file and then driven in a real headless browser (Debian's chromium via playwright), offline."""
 import json, os, re, shutil, subprocess, sys
+from contextlib import contextmanager
 from pathlib import Path
 import pytest
 
@@ -23,6 +24,21 @@ def report(tmp_path_factory):
     assert r.stdout.strip().endswith('brand.html')
     assert sorted(p.name for p in d.iterdir()) == ['brand.csv', 'brand.truth.csv', 'brand.truth.json', 'out']   # nothing else left behind
     return d/'out'/'brand.html'
+
+@contextmanager
+def opened(report, listen=None):
+    "The report in headless chromium, offline, once its charts are drawn; `listen(page)` attaches listeners before it loads."
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+                                                              '--disable-component-update', '--disable-sync', '--no-first-run'])
+        try:
+            page = b.new_page(viewport=dict(width=1280, height=900))
+            if listen: listen(page)
+            page.goto(report.as_uri()); page.wait_for_load_state('load')
+            page.wait_for_function("document.querySelectorAll('.plotly-graph-div .main-svg').length >= 14", timeout=60_000)
+            yield page
+        finally: b.close()
 
 def test_html_is_self_contained(report):
     page = report.read_text()
@@ -94,18 +110,12 @@ def test_batch_one_bad_dataset_fails_alone(tmp_path):
 
 @pytest.mark.skipif(CHROMIUM is None, reason='chromium not installed (tools/setup.sh installs it where apt is available)')
 def test_static_controls_in_browser(report):
-    from playwright.sync_api import sync_playwright
-    external = []
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-                                                              '--disable-component-update', '--disable-sync', '--no-first-run'])
-        page = b.new_page()
+    external, console = [], []
+    def listen(page):
         page.on('request', lambda r: None if r.url.startswith(('file:', 'data:', 'about:', 'blob:')) else external.append(r.url))
-        console = []
         page.on('console', lambda m: console.append(m.text) if m.type in ('error', 'warning') else None)
         page.on('pageerror', lambda e: console.append(str(e)))
-        page.goto(report.as_uri()); page.wait_for_load_state('load')
-        page.wait_for_function("document.querySelectorAll('.plotly-graph-div .main-svg').length >= 14", timeout=60_000)
+    with opened(report, listen) as page:
         kpi0 = page.inner_text('.dcnb-kpi-value'); opt0 = page.inner_text('.dcnb-alloc')
         page.focus('.dcnb-budget'); page.keyboard.press('End')           # the largest total budget
         kpi1 = page.inner_text('.dcnb-kpi-value'); opt1 = page.inner_text('.dcnb-alloc')
@@ -126,7 +136,6 @@ def test_static_controls_in_browser(report):
         page.wait_for_timeout(300)
         t1 = page.evaluate(title)
         assert t1 != t0 and 'at 50% of current budget' in t1, (t0, t1)
-        b.close()
     assert external == [], external[:5]
     assert console == [], console[:5]
 
@@ -135,16 +144,9 @@ _SHOWN = """() => { const t = [document.body.innerText]; document.querySelectorA
 @pytest.mark.skipif(CHROMIUM is None, reason='chromium not installed (tools/setup.sh installs it where apt is available)')
 def test_names_and_units_in_browser(report):
     "What a reader sees (the page's text and every chart's SVG text): display names, never the media columns; the KPI by name; no placeholder units."
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-                                                              '--disable-component-update', '--disable-sync', '--no-first-run'])
-        page = b.new_page(viewport=dict(width=1280, height=900))
-        page.goto(report.as_uri()); page.wait_for_load_state('load')
-        page.wait_for_function("document.querySelectorAll('.plotly-graph-div .main-svg').length >= 14", timeout=60_000)
+    with opened(report) as page:
         text = page.evaluate(_SHOWN)
         custom = page.inner_text('.dcnb-custom')
-        b.close()
     raw = [c for c in ('tv_impressions', 'search_impressions', 'social_impressions') if c in text]
     assert raw == [], raw                                                      # display names only
     assert 'Television' in text and 'search' in text                             # the user's name, and an automatic one
@@ -182,17 +184,10 @@ _OVERLAPS = """() => {
 @pytest.mark.skipif(CHROMIUM is None, reason='chromium not installed (tools/setup.sh installs it where apt is available)')
 def test_chart_layout_in_browser(report):
     "Measured in the browser: no chart title runs into its axis labels, and no text label (DAG node names, weights) falls outside its chart."
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-                                                              '--disable-component-update', '--disable-sync', '--no-first-run'])
-        page = b.new_page(viewport=dict(width=1280, height=900))
-        page.goto(report.as_uri()); page.wait_for_load_state('load')
-        page.wait_for_function("document.querySelectorAll('.plotly-graph-div .main-svg').length >= 14", timeout=60_000)
+    with opened(report) as page:
         problems = page.evaluate(_OVERLAPS)
         # the holdout scatter of a non-negative KPI: neither axis as drawn runs below 0 (a locked aspect once stretched them to -20M)
         ranges = page.evaluate("[...document.querySelectorAll('.plotly-graph-div')].filter(g => (g.layout.title.text || '').startsWith('Holdout'))"
                                ".map(g => [g._fullLayout.xaxis.range[0], g._fullLayout.yaxis.range[0]])")
-        b.close()
     assert problems == [], problems[:5]
     assert ranges and all(lo >= 0 for r in ranges for lo in r), ranges
