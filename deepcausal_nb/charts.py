@@ -337,9 +337,10 @@ def plot_shares(channels_table: pd.DataFrame, title: str|None = None) -> go.Figu
                              marker_color=colors[str(r['channel'])], text=[f"{100 * r['share']:.1f}%"], textposition='outside', **err,
                              hovertemplate=f"{label(r['channel'])}: " + '%{x:.2f}% of ' + NAMES.kpi + f"{ci}<br>contribution {r['contribution']:,.0f}{roi}<extra></extra>"))
     media = 100 * t['share'].sum()
-    sub = f'all channels together: {media:.1f}% of {NAMES.kpi}' + ('; whiskers: the ensemble interval' if 'share_lo' in t else '')
+    # shares of the actual KPI (the cards and the decomposition give shares of the predicted one): said, so they are not read as one number
+    sub = f'all channels together: {media:.1f}% of the actual {NAMES.kpi}' + ('; whiskers: the ensemble interval' if 'share_lo' in t else '')
     return _layout(fig, title or f'Share of {NAMES.kpi} driven by each channel', sub,
-                   showlegend=False, xaxis_title=f'share of total {NAMES.kpi} (%)', yaxis_title=None, height=max(300, 60 * len(t) + 160))
+                   showlegend=False, xaxis_title=f'share of the actual {NAMES.kpi} (%)', yaxis_title=None, height=max(300, 60 * len(t) + 160))
 
 # %% ../nbs/12_charts.ipynb #72805cd0
 def plot_roi(roi: pd.DataFrame, title: str|None = None) -> go.Figure:

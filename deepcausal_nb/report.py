@@ -196,12 +196,12 @@ def summary_html(rd: ReportData) -> str:
                    f"<td>{span(c['share_lo'], c['share_hi'], True)}</td><td>{_num(c['roi'])}</td><td>{span(c['roi_lo'], c['roi_hi'])}</td></tr>"
                    for c in h['top_channels'])
     if any(c['roi'] is not None for c in h['top_channels']):
-        parts.append(f"<h3>Top channels</h3><table><tr><th>channel</th><th>contribution</th><th>share of {e(h['kpi'])}</th><th>{lvl} interval</th>"
+        parts.append(f"<h3>Top channels</h3><table><tr><th>channel</th><th>contribution</th><th>share of actual {e(h['kpi'])}</th><th>{lvl} interval</th>"
                      f"<th>ROI ({e(h['top_channels'][0]['roi_unit'])})</th><th>{lvl} interval</th></tr>{rows}</table>")
     else:   # no spend: a column of dashes under a unit would only look like missing numbers
         rows = ''.join(f"<tr><td>{e(c['label'])}</td><td>{_num(c['contribution'])}</td><td>{_num(c['share'], pct=True)}</td>"
                        f"<td>{span(c['share_lo'], c['share_hi'], True)}</td></tr>" for c in h['top_channels'])
-        parts.append(f"<h3>Top channels</h3><table><tr><th>channel</th><th>contribution</th><th>share of {e(h['kpi'])}</th><th>{lvl} interval</th></tr>"
+        parts.append(f"<h3>Top channels</h3><table><tr><th>channel</th><th>contribution</th><th>share of actual {e(h['kpi'])}</th><th>{lvl} interval</th></tr>"
                      f"{rows}</table><p><small>No ROI: the data have no spend for these channels (give spend columns, or "
                      "<code>cost_per_unit</code>, to get one).</small></p>")
     if h['members'] > 1:
