@@ -74,7 +74,7 @@ def channel_table(fitted: FittedMMM, panel: Panel,
     spend = np.nansum(panel.spend[m], 0) if panel.spend is not None else np.full(contrib.shape[1], np.nan)
     if panel.spend is not None: spend = np.where(np.isnan(panel.spend[m]).all(0), np.nan, spend)
     if curves is None: curves = response_curves(fitted, panel, weeks=fitted.config.report.planning_weeks)
-    cols = dict(channel=panel.channels, label=[panel.labels[c] for c in panel.channels])   # label: the display name charts use
+    cols = dict(channel=panel.channels, label=list(map(panel.labels.get, panel.channels)))   # label: the display name charts use
     with np.errstate(divide='ignore', invalid='ignore'):
         for name, v in dict(contribution=contrib, share=contrib / total).items():
             cols[name], cols[f'{name}_lo'], cols[f'{name}_hi'] = ensemble_interval(v, level)

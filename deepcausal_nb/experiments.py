@@ -29,7 +29,8 @@ def _channel(value, panel: Panel, where: str) -> int:
     names.update({s: j for j, s in enumerate(cols.spend) if s})
     low = {str(k).lower(): j for k, j in names.items()}
     low.update({channel_stem(c): j for j, c in enumerate(cols.media)})
-    low.update({panel.labels[c].lower(): j for j, c in enumerate(cols.media)})   # as the report writes it (`Channel 04`, or the user's name)
+    labels = panel.labels
+    low.update({labels[c].lower(): j for j, c in enumerate(cols.media)})   # as the report writes it (`Channel 04`, or the user's name)
     j = names.get(v, low.get(v.lower()))
     if j is None:
         raise ExperimentError(f"{where}: channel {v!r} is not a media column of the data{_closest(v, list(names) + [channel_stem(c) for c in cols.media])}"

@@ -121,14 +121,15 @@ def headline(rd: ReportData) -> dict:
     media = float(total[list(p.channels)].sum()); ctrl = float(total[list(p.columns.controls)].sum()) if p.columns.controls else 0.
     pred_total = float(total['predicted'])
     ch = rd.channels.sort_values('contribution', ascending=False)
-    out = dict(title=rd.title, source=rd.source, target=p.columns.target, kpi=p.kpi_name, labels=p.labels, regions=p.n_regions, weeks=p.n_weeks,
+    labels = p.labels   # computed from the column map on each access: once here
+    out = dict(title=rd.title, source=rd.source, target=p.columns.target, kpi=labels[p.columns.target], labels=labels, regions=p.n_regions, weeks=p.n_weeks,
                channels=list(p.channels), holdout_weeks=p.n_weeks - rd.fitted.n_train,
                holdout={k: _f(hold.get(k)) for k in ('r2', 'r2_within', 'wape', 'rmse')},
                best_baseline=best, baseline={k: _f(base[best]['holdout'].get(k)) for k in ('r2', 'r2_within', 'wape', 'rmse')} if best else {},
                beats_baselines=bool(hold) and bool(base) and beats_baselines(hold, base, 'rmse') and beats_baselines(hold, base, 'wape'),
                shares=dict(base=_f((total['baseline'] + total['trend']) / pred_total), seasonality=_f(total['seasonality'] / pred_total),
                            controls=_f(ctrl / pred_total), media=_f(media / pred_total)),
-               top_channels=[dict(channel=r.channel, label=p.labels[r.channel], contribution=_f(r.contribution), share=_f(r.share), share_lo=_f(r.share_lo), share_hi=_f(r.share_hi),
+               top_channels=[dict(channel=r.channel, label=labels[r.channel], contribution=_f(r.contribution), share=_f(r.share), share_lo=_f(r.share_lo), share_hi=_f(r.share_hi),
                                   roi=_f(r.roi), roi_lo=_f(r.roi_lo), roi_hi=_f(r.roi_hi), roi_unit=r.roi_unit) for r in ch.head(3).itertuples()],
                interval=rd.config.report.interval, members=rd.fitted.members,
                # a channel's effect is told apart from zero when its contribution's interval excludes 0
