@@ -62,8 +62,8 @@ def fmt_number(v, pct: bool = False, signed: bool = False) -> str:
     "The one way a report writes a number (summary, budget panel, chart titles): 27377568 -> '27.38M', 0.079 -> '7.9%' with pct."
     if v is None or (isinstance(v, float) and not math.isfinite(v)): return '–'
     if pct:
-        s = f"{100 * v:+.1f}%" if signed else f"{100 * v:.1f}%"
-        return s.replace('-0.0%', '0.0%').replace('+0.0%', '0.0%')   # a share that rounds to zero has no sign
+        if round(100 * v, 1) == 0: return '0.0%'   # a share that rounds to zero has no sign ('-0.0%')
+        return f"{100 * v:+.1f}%" if signed else f"{100 * v:.1f}%"
     a = abs(v)
     s = f"{v / 1e9:.2f}B" if a >= 1e9 else f"{v / 1e6:.2f}M" if a >= 1e6 else f"{v / 1e3:.1f}k" if a >= 1e4 else f"{v:,.0f}" if a >= 100 else f"{v:.3g}"
     return ('+' if signed and v > 0 else '') + s
