@@ -228,10 +228,13 @@ def plot_dag(edges,                          # source, target, weight (e.g. `Cha
              colors: dict|None=None,         # channel -> colour, to match other charts
              title: str='Learned channel graph',
              labels: dict|None=None,         # channel -> display name; default `auto_labels` (18 characters at most)
+             max_edges: int=20,              # the strongest edges drawn; more make a hairball nobody can read (the heatmap has all)
             ) -> go.Figure:
     "The channel graph: one marker per channel, one arrow per edge (width ∝ |weight|), weights written on the arrows."
     channels = [str(c) for c in channels]
     df = _edge_table(edges)
+    n_edges = len(df)
+    if n_edges > max_edges: df = df.loc[df.weight.abs().sort_values(ascending=False, kind='stable').index[:max_edges]].sort_index()
     g = dag_to_networkx(df, channels)
     pos = _layered_layout(g, channels)
     palette = qualitative.Plotly
@@ -267,9 +270,11 @@ def plot_dag(edges,                          # source, target, weight (e.g. `Cha
     xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
     pad = lambda v, lo, hi: [min(v) - lo, max(v) + hi]   # room for the labels above the top node and beside the outer ones
     circle = len(set(xs)) > 1 and depth == 1 or len(channels) > 6
-    fig.update_layout(title=title, showlegend=False, plot_bgcolor='white', height=520 if circle else max(300, 90 * depth + 140),
+    sub = f'the {len(df)} strongest of {n_edges} edges; every weight is in the weight matrix' if n_edges > len(df) else None
+    fig.update_layout(title=dict(text=title, subtitle=dict(text=sub) if sub else None), showlegend=False, plot_bgcolor='white',
+                      height=520 if circle else max(300, 90 * depth + 140),
                       xaxis=dict(visible=False, range=pad(xs, 0.9, 0.9)), yaxis=dict(visible=False, range=pad(ys, 0.6, 0.7)),
-                      margin=dict(l=20, r=20, t=70, b=20))
+                      margin=dict(l=20, r=20, t=100 if sub else 70, b=20))
     return fig
 
 def plot_adjacency(W,                        # weights [C, C] (Tensor, array or DataFrame), W[i, j]: effect of i on j
