@@ -193,18 +193,15 @@ def summary_html(rd: ReportData) -> str:
                  f'(<code>model.control_reference = {e(rd.config.model.control_reference)}</code>); the KPI at that level is in the base.</small></p>')
     lvl = f"{100 * h['interval']:.0f}%"
     span = lambda lo, hi, pct=False: f"{_num(lo, pct=pct)} to {_num(hi, pct=pct)}"
-    rows = ''.join(f"<tr><td>{e(c['label'])}</td><td>{_num(c['contribution'])}</td><td>{_num(c['share'], pct=True)}</td>"
-                   f"<td>{span(c['share_lo'], c['share_hi'], True)}</td><td>{_num(c['roi'])}</td><td>{span(c['roi_lo'], c['roi_hi'])}</td></tr>"
-                   for c in h['top_channels'])
-    if any(c['roi'] is not None for c in h['top_channels']):
-        parts.append(f"<h3>Top channels</h3><table><tr><th>channel</th><th>contribution</th><th>share of actual {e(h['kpi'])}</th><th>{lvl} interval</th>"
-                     f"<th>ROI ({e(h['top_channels'][0]['roi_unit'])})</th><th>{lvl} interval</th></tr>{rows}</table>")
-    else:   # no spend: a column of dashes under a unit would only look like missing numbers
-        rows = ''.join(f"<tr><td>{e(c['label'])}</td><td>{_num(c['contribution'])}</td><td>{_num(c['share'], pct=True)}</td>"
-                       f"<td>{span(c['share_lo'], c['share_hi'], True)}</td></tr>" for c in h['top_channels'])
-        parts.append(f"<h3>Top channels</h3><table><tr><th>channel</th><th>contribution</th><th>share of actual {e(h['kpi'])}</th><th>{lvl} interval</th></tr>"
-                     f"{rows}</table><p><small>No ROI: the data have no spend for these channels (give spend columns, or "
-                     "<code>cost_per_unit</code>, to get one).</small></p>")
+    top = h['top_channels']
+    roi = any(c['roi'] is not None for c in top)   # no spend: a column of dashes under a unit would only look like missing numbers
+    head = ['channel', 'contribution', f"share of actual {h['kpi']}", f'{lvl} interval'] + ([f"ROI ({top[0]['roi_unit']})", f'{lvl} interval'] if roi else [])
+    cells = lambda c: [e(c['label']), _num(c['contribution']), _num(c['share'], pct=True), span(c['share_lo'], c['share_hi'], True)] + \
+                      ([_num(c['roi']), span(c['roi_lo'], c['roi_hi'])] if roi else [])
+    parts.append("<h3>Top channels</h3><table><tr>" + ''.join(f'<th>{e(x)}</th>' for x in head) + '</tr>'
+                 + ''.join('<tr>' + ''.join(f'<td>{x}</td>' for x in cells(c)) + '</tr>' for c in top) + '</table>'
+                 + ('' if roi else "<p><small>No ROI: the data have no spend for these channels (give spend columns, or "
+                                   "<code>cost_per_unit</code>, to get one).</small></p>"))
     if h['members'] > 1:
         yes, no = h['distinguishable'], h['not_distinguishable']
         parts.append(f"<p>Intervals come from an ensemble of {h['members']} fits of the model, each on a resample of the weeks. "
