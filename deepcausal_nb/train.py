@@ -10,7 +10,7 @@ __all__ = ['GOOD_EVERY', 'TrainingError', 'ModelFileError', 'resolve_device', 't
 # %% ../nbs/07_train.ipynb #297b993b
 import copy, ctypes, math, time, json, warnings
 from scipy.stats import t as student_t
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn.functional as F
 from tqdm.auto import tqdm
@@ -327,7 +327,7 @@ class FittedMMM:
         times = time_labels(self.times)
         blob = dict(format=self.FORMAT, library='deepcausal_nb', version=deepcausal_nb.__version__,
                     config=json.dumps(config_to_dict(self.config)),
-                    columns=json.dumps(dict(region=c.region, time=c.time, target=c.target, media=c.media, spend=c.spend, controls=c.controls, kpi_value=c.kpi_value, labels=c.labels)),
+                    columns=json.dumps({k: v for k, v in asdict(c).items() if k not in ('ignored', 'detected')}),   # every field `load` rebuilds the map from
                     regions=[str(r) for r in self.regions], times=times, dates=isinstance(self.times, pd.DatetimeIndex),
                     n_train=self.n_train, n_fit=int(self.model.n_fit), members=self.members, info=json.dumps(self.info),
                     scaler={k: torch.tensor(np.asarray(getattr(self.scaler, k))) for k in ('kpi_scale', 'media_scale', 'control_mean', 'control_std')},
