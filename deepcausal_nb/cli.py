@@ -7,12 +7,18 @@ __all__ = ['CONFOUNDED', 'add_column_flags', 'column_kwargs', 'config_from_args'
            'load_run', 'cmd_optimize', 'cmd_forecast', 'parse_parameters', 'cmd_report', 'build_parser', 'main']
 
 # %% ../nbs/90_cli.ipynb #d80e15ab
-import argparse, json, sys, traceback
+import argparse, json, sys, traceback, warnings
 from pathlib import Path
 from .config import DeepCausalError, load_config, MMMConfig, set_value
 
 # %% ../nbs/90_cli.ipynb #becc02c9
 def _csv_list(s): return [x.strip() for x in s.split(',') if x.strip()] if s is not None else None
+
+def _spend_list(s):
+    "--spend: spend columns in --media's order; an empty item (tv_spend,,radio_spend): a channel without spend (None)."
+    if s is None: return None
+    items = [x.strip() for x in s.split(',')]
+    return [x or None for x in items] if any(items) else []
 
 def add_column_flags(p: argparse.ArgumentParser):
     "The column-mapping flags shared by every command that reads a dataset."
@@ -21,7 +27,9 @@ def add_column_flags(p: argparse.ArgumentParser):
     g.add_argument('--time', help='week column (dates or integer week ids)')
     g.add_argument('--target', help='KPI column')
     g.add_argument('--media', type=_csv_list, help='media columns, comma-separated')
-    g.add_argument('--spend', type=_csv_list, help='spend columns, comma-separated, same order as --media')
+    g.add_argument('--spend', type=_spend_list,
+                   help='spend columns, comma-separated, same order as --media '
+                        '(an empty item for a channel without spend: tv_spend,,radio_spend)')
     g.add_argument('--controls', type=_csv_list, help='control columns, comma-separated')
     g.add_argument('--kpi-value', help='the value of one unit of KPI (e.g. revenue per conversion), a number or a column (default: a column named like revenue_per_conversion): ROI then in value per unit of spend')
     g.add_argument('--labels', help="display names in charts and tables: 'column=Name,...' or a .json/.csv file "
@@ -96,9 +104,12 @@ def _fit_job(job: dict) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     ck = out/'checkpoint.pt'
     experiments = job.get('experiments')
-    if experiments:   # checked against the panel before any training starts
+    if experiments:   # checked against the panel before any training starts; a test that looks misread is said so
         from deepcausal_nb.experiments import read_experiments
-        experiments = read_experiments(experiments, panel)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            experiments = read_experiments(experiments, panel)
+        for w in caught: print(f"warning: {w.message}", file=sys.stderr)
     try: fitted = fit(panel, cfg, checkpoint=ck, experiments=experiments)
     except TrainingError as e:
         if e.fitted is None: raise
@@ -178,6 +189,9 @@ def cmd_optimize(args) -> int:
     unit, per = ((money or 'spend, as in the data'), (money or 'unit of spend')) if plan.unit == 'money' else ('media units', 'media unit')
     print(f"planning window: last {plan.weeks} weeks; amounts in {unit}; budget {plan.budget:,.0f} (current {plan.current_total:,.0f})")
     for r in t.itertuples(): print(f"  {r.channel:40s} {r.current:>14,.0f} -> {r.optimal:>14,.0f}   marginal ROI {r.marginal_roi:.4g} {panel.kpi_name} per {per}")
+    if plan.held:   # channels without spend or cost stay as they ran, outside the budget
+        held = ', '.join(panel.labels.get(c, c) for c in plan.held)
+        print(f"held at their current level, outside the budget (no spend column and no cost_per_unit): {held}")
     print(f"allocation written to {out}")
     print(f"predicted {panel.kpi_name} at the current allocation: {plan.current_kpi:,.0f}")
     print(plan.lift_line())

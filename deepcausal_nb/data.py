@@ -19,17 +19,22 @@ class DataError(DeepCausalError, ValueError):
     "The input table cannot become a panel; the message says which column/rows and how to fix it."
 
 # %% ../nbs/01_data.ipynb #aa8dd9c2
-def read_table(source) -> pd.DataFrame:
-    "Read `source` (path to .csv/.tsv/.txt/.parquet/.xlsx, or a DataFrame) into a new DataFrame."
+def read_table(source,                   # path to .csv/.tsv/.txt/.parquet/.xlsx, or a DataFrame
+               row: str = 'region-week',  # what one row holds (for the messages)
+               min_columns: int = 2,      # fewer columns is an error: a panel needs a KPI and a media column
+              ) -> pd.DataFrame:
+    "Read `source` into a new DataFrame."
     if isinstance(source, pd.DataFrame):
-        if source.shape[1] == 0 or len(source) == 0: raise DataError("the DataFrame is empty: it needs one row per region-week")
+        if source.shape[1] == 0 or len(source) == 0:
+            raise DataError(f"the DataFrame is empty: it needs one row per {row}")
         return source.copy()
     if not isinstance(source, (str, os.PathLike)):
         raise DataError(f"expected a path to a table or a DataFrame, got a {type(source).__name__}" + (" (use series.to_frame() or the whole DataFrame)" if isinstance(source, pd.Series) else ''))
     path = Path(source)
     if not path.exists(): raise DataError(f"{path}: file not found")
     if path.is_dir(): raise DataError(f"{path}: is a directory, not a table")
-    if path.stat().st_size == 0: raise DataError(f"{path}: the file is empty; expected a table with a header row and one row per region-week")
+    if path.stat().st_size == 0:
+        raise DataError(f"{path}: the file is empty; expected a table with a header row and one row per {row}")
     suffix = path.suffix.lower()
     try:
         if suffix in ('.parquet', '.pq'): df = pd.read_parquet(path)
@@ -41,7 +46,9 @@ def read_table(source) -> pd.DataFrame:
         first = str(e).splitlines()[0] if str(e) else type(e).__name__
         raise DataError(f"{path}: not a readable table ({first}); expected CSV with a header row, or parquet") from None
     if len(df) == 0: raise DataError(f"{path}: the file has a header but no rows")
-    if df.shape[1] < 2: raise DataError(f"{path}: found {df.shape[1]} column; a panel needs at least a KPI and one media column (is the separator a comma?)")
+    if df.shape[1] < min_columns:
+        raise DataError(f"{path}: found {df.shape[1]} column; a panel needs at least a KPI and one media column "
+                        "(is the separator a comma?)")
     return df
 
 # %% ../nbs/01_data.ipynb #85e1567a
@@ -85,9 +92,17 @@ def _first(cols, names):
         if n in low: return low[n]
     return None
 
-def _closest(name, cols):
-    m = difflib.get_close_matches(str(name), [str(c) for c in cols], n=3)
-    return f"; did you mean {', '.join(repr(x) for x in m)}?" if m else ''
+def _closest(name,          # the name the user wrote
+             cols,          # the columns it may have meant
+             aliases=None,  # {other name: column}: names that stand for a column (a channel stem, a display name)
+            ) -> str:
+    "'; did you mean ...?' with up to 3 columns close to `name` (case-insensitive), spelled as in the data; '' if none."
+    spelled = {}
+    for alias, col in [(c, c) for c in cols] + list((aliases or {}).items()):
+        spelled.setdefault(str(alias).lower(), str(col))
+    hits = difflib.get_close_matches(str(name).lower(), list(spelled), n=6)
+    shown = list(dict.fromkeys(spelled[h] for h in hits))[:3]
+    return f"; did you mean {', '.join(map(repr, shown))}?" if shown else ''
 
 def _as_list(v):
     "A mapping value as a list of column names: one name (str, int, ...) or a list of them."
@@ -100,6 +115,30 @@ def _check_given(df, cols, role):
         if c not in df.columns:
             raise DataError(f"column {c!r} (given as {role}) not found{_closest(c, df.columns)}; the table has: {', '.join(map(str, df.columns))}")
 
+def _pair_by_stem(media: list, spend: list) -> dict:
+    "media column -> its spend column, matched by channel stem: exact stems first, then one stem a prefix of the other."
+    stems = {m: channel_stem(m) for m in media}
+    spend_for = {}
+    for exact in (True, False):
+        for s in spend:
+            if s in spend_for.values(): continue
+            st = channel_stem(s)
+            for m in media:
+                if m in spend_for: continue
+                ms = stems[m]
+                if (ms == st) if exact else (ms.startswith(st + '_') or st.startswith(ms + '_')):
+                    spend_for[m] = s
+                    break
+    return spend_for
+
+def _pair_by_position(media: list|None, spend: list) -> dict:
+    "media column -> its spend column from a spend list aligned with `media` (None: a channel without spend)."
+    if media is None or len(spend) != len(media):
+        given = 'none' if media is None else len(media)
+        raise DataError(f"a spend list with blanks pairs spend with media by position, so it needs --media and "
+                        f"one entry per media column: {len(spend)} spend entries for {given} media columns")
+    return {m: s for m, s in zip(media, spend) if s is not None}
+
 # %% ../nbs/01_data.ipynb #181fb1fe
 def detect_columns(df: pd.DataFrame, region=None, time=None, target=None, media=None, spend=None, controls=None, kpi_value=None) -> ColumnMap:
     "Map `df`'s columns to roles: given names are checked, missing roles auto-detected by the rules above."
@@ -111,7 +150,7 @@ def detect_columns(df: pd.DataFrame, region=None, time=None, target=None, media=
     given = dict(region=region, time=time, target=target, media=media, spend=spend, controls=controls)
     for role, v in given.items():
         if v is None or (isinstance(v, str) and v == ''): continue
-        _check_given(df, _as_list(v), f"--{role}")
+        _check_given(df, [c for c in _as_list(v) if c is not None], f"--{role}")
     unnamed = [c for c in cols if str(c).startswith('Unnamed:') or str(c).strip() == '']
     usable = [c for c in cols if c not in unnamed]
     def numeric(c): return pd.api.types.is_numeric_dtype(df[c]) or pd.api.types.is_bool_dtype(df[c])
@@ -137,25 +176,20 @@ def detect_columns(df: pd.DataFrame, region=None, time=None, target=None, media=
     if isinstance(kpi_value, str): taken.add(kpi_value)
     rest = [c for c in usable if c not in taken]
     auto_media, auto_spend = media is None, spend is None
+    aligned = not auto_spend and None in spend    # blanks: spend[i] is media[i]'s (a saved ColumnMap's list)
     if media is None: media = [c for c in rest if _is_media(c) and not _is_spend(c)]
     if spend is None: spend = [c for c in rest if _is_spend(c) and c not in media]
-    # pair spend with media by stem (exact stem first, then one stem a prefix of the other)
-    stems = {m: channel_stem(m) for m in media}
-    paired, spend_for = set(), {}
-    for exact in (True, False):
-        for s in spend:
-            if s in paired: continue
-            st = channel_stem(s)
-            for m in media:
-                if m in spend_for: continue
-                ms = stems[m]
-                if (ms == st) if exact else (ms.startswith(st + '_') or st.startswith(ms + '_')):
-                    spend_for[m] = s; paired.add(s); break
-    unpaired = [s for s in spend if s not in paired]
-    if not auto_media and not auto_spend and spend and len(spend) != len(media) and not unpaired:
+    if aligned:
+        spend_for = _pair_by_position(None if auto_media else media, spend)
+        spend = [s for s in spend if s is not None]
+    else: spend_for = _pair_by_stem(media, spend)
+    unpaired = [s for s in spend if s not in set(spend_for.values())]
+    if not auto_media and not auto_spend and spend and len(spend) != len(media) and not unpaired and not aligned:
         lone = [m for m in media if m not in spend_for]
         raise DataError(f"--media lists {len(media)} columns and --spend {len(spend)}: no spend for {', '.join(map(repr, lone))}; "
-                        "give one spend column per media column, or leave --spend out to pair them by name (media without spend then stay unpaired)")
+                        "give one spend column per media column (an empty item for a channel without spend: "
+                        "--spend tv_spend,,radio_spend), or leave --spend out to pair them by name "
+                        "(media without spend then stay unpaired)")
     if unpaired and not auto_media and not auto_spend:
         raise DataError(f"spend column(s) {', '.join(map(repr, unpaired))} match no media column by channel name; "
                         "name them alike (tv_impressions / tv_spend) or list media and spend in the same order")
@@ -553,7 +587,7 @@ def extend_panel(panel: Panel,            # the observed panel (e.g. from `load_
     missing = [x for x in need if x not in df.columns]
     if missing:
         raise DataError(f"the plan lacks column(s) {', '.join(map(repr, missing))} that the panel uses"
-                        + "".join(f" (did you mean {_closest(m, df.columns)!r}?)" for m in missing[:1] if _closest(m, df.columns)))
+                        + _closest(missing[0], df.columns))
     M, S, X = _inputs(df, c, offset, ' of the plan')
     if c.region is None: rcode = np.zeros(len(df), dtype=np.int64)
     else:

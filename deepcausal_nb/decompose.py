@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['RUN_FILES', 'contributions_frame', 'prediction_interval', 'predictions_frame', 'channel_table', 'summarise', 'shares',
-           'metrics_report', 'experiments_record', 'write_run']
+           'metrics_report', 'experiments_record', 'write_run', 'control_references']
 
 # %% ../nbs/08_decompose.ipynb #a68d7e7e
 import json
@@ -15,6 +15,7 @@ from .data import Panel
 from .train import FittedMMM, ensemble_interval, time_labels as _time_labels
 from .response import response_curves, roi_unit, planning_value, valued
 from .metrics import METRIC_KEYS
+from .config import control_reference_levels
 
 # %% ../nbs/08_decompose.ipynb #981cb0cc
 def _point(comp: dict) -> dict:
@@ -152,7 +153,7 @@ def write_run(fitted: FittedMMM, panel: Panel, out_dir, source=None,
     c = panel.columns
     paths['run'].write_text(json.dumps(dict(data=str(Path(source).resolve()) if isinstance(source, (str, Path)) else None,
                                             columns=dict(region=c.region if c.region is not None else '', time=c.time, target=c.target,
-                                                         media=c.media, spend=[x for x in c.spend if x], controls=c.controls, kpi_value=c.kpi_value),
+                                                         media=c.media, spend=list(c.spend), controls=c.controls, kpi_value=c.kpi_value),
                                             holdout_weeks=panel.n_weeks - fitted.n_train, fit_seconds=fitted.info.get('fit_seconds'),
                                             device=fitted.info.get('device'), experiments=experiments_record(fitted, experiments)), indent=2, default=float))
     if fitted.experiments is not None:
@@ -165,3 +166,12 @@ def write_run(fitted: FittedMMM, panel: Panel, out_dir, source=None,
     fitted.edges().to_csv(paths['edges'], index=False)
     fitted.save(paths['model'])
     return paths
+
+# %% ../nbs/08_decompose.ipynb #4a7ab7a7
+def control_references(fitted: FittedMMM, panel: Panel) -> pd.DataFrame:
+    "Per control: `control`, `label`, `reference` (how its level was chosen: zero, mean, min or given) and `level`."
+    cols, n, mc = list(panel.columns.controls), fitted.n_train, fitted.config.model
+    seen = panel.controls[:, :n][panel.mask[:, :n]]                                  # [cells, K] training values
+    refs = control_reference_levels(seen, cols, mc.control_reference, mc.control_levels, panel.labels)   # as `fit` did
+    return pd.DataFrame(dict(control=cols, label=[panel.labels.get(c, c) for c in cols],
+                             reference=[how for how, _ in refs], level=[float(level) for _, level in refs]))

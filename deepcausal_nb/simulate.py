@@ -244,7 +244,9 @@ def _media(rng, cfg: SimConfig, size: np.ndarray, week_of_year: np.ndarray, thet
     return impressions, spend, search_own
 
 # %% ../nbs/02_simulate.ipynb #exp0code1
-def _plan_experiments(cfg: SimConfig, names: list[str], rng: np.random.Generator) -> list[dict]:
+def _plan_experiments(cfg: SimConfig, names: list[str], rng: np.random.Generator,
+                      spend: np.ndarray,   # [regions, weeks, channels] business-as-usual spend: a test must change some
+                     ) -> list[dict]:
     "Which channel, regions, weeks and spend multiplier each test has: the channels paced to demand first, biggest budget first."
     R, T = cfg.regions, cfg.weeks
     kinds = sorted((c for c, n in enumerate(names) if n != 'tv'), key=lambda c: (_traits(names[c])['pattern'] == 'flighted', -_traits(names[c])['budget']))
@@ -253,11 +255,14 @@ def _plan_experiments(cfg: SimConfig, names: list[str], rng: np.random.Generator
     tests = []
     for k in range(cfg.experiments):
         c = kinds[k % len(kinds)]
-        for _ in range(100):   # a channel tested twice gets weeks that do not overlap its other tests
-            start = int(rng.integers(lo, hi + 1))
-            end = start + cfg.experiment_weeks - 1
-            if all(t['channel'] != c or end + cfg.experiment_after < t['start'] or start > t['end'] + cfg.experiment_after for t in tests): break
-        regions = np.sort(rng.choice(R, max(1, int(round(cfg.experiment_regions * R))), replace=False))
+        for _ in range(100):   # weeks and regions where the channel spends (a flight's gap would test nothing)
+            for _ in range(100):   # a channel tested twice gets weeks that do not overlap its other tests
+                start = int(rng.integers(lo, hi + 1))
+                end = start + cfg.experiment_weeks - 1
+                if all(t['channel'] != c or end + cfg.experiment_after < t['start'] or start > t['end'] + cfg.experiment_after
+                       for t in tests): break
+            regions = np.sort(rng.choice(R, max(1, int(round(cfg.experiment_regions * R))), replace=False))
+            if spend[regions, start:end + 1, c].sum() > 0: break
         tests.append(dict(channel=c, regions=regions, start=start, end=end, factor=0. if k % 2 == 0 else 2.))
     return tests
 
@@ -304,7 +309,7 @@ def simulate(cfg: SimConfig|None = None, **kwargs) -> Simulation:
         if cfg.effect_swing: r[..., names.index(cfg.varying_channel)] *= multiplier
         return r
     response = usual = respond(impressions)
-    tests = _plan_experiments(cfg, names, np.random.default_rng([cfg.seed, 2])) if cfg.experiments else []
+    tests = _plan_experiments(cfg, names, np.random.default_rng([cfg.seed, 2]), spend) if cfg.experiments else []
     usual_spend = spend
     if tests:   # the panel holds the media as they ran: business as usual times each test's multiplier in its cells
         run = np.ones_like(impressions)

@@ -4,19 +4,21 @@
 
 # %% auto #0
 __all__ = ['GOOD_EVERY', 'TrainingError', 'ModelFileError', 'resolve_device', 'time_labels', 'seed_everything', 'panel_tensors',
-           'few_malloc_arenas', 'release_memory', 'resample_weights', 'ensemble_interval', 'interval_around',
-           'FittedMMM', 'validation_weeks', 'fit', 'fitted_lifts', 'experiment_table']
+           'few_malloc_arenas', 'release_memory', 'LineProgress', 'progress_bar', 'resample_weights',
+           'ensemble_interval', 'interval_around', 'FittedMMM', 'validation_weeks', 'fit', 'fitted_lifts',
+           'experiment_table']
 
 # %% ../nbs/07_train.ipynb #297b993b
-import copy, ctypes, math, time, json, warnings
+import copy, ctypes, math, sys, time, json, warnings
 from scipy.stats import t as student_t
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn.functional as F
-from tqdm.auto import tqdm
+from tqdm.auto import tqdm, notebook_tqdm as _notebook_tqdm   # the latter is std_tqdm outside a notebook
 from tqdm.std import tqdm as std_tqdm
 import deepcausal_nb
 from .config import DeepCausalError, MMMConfig, config_to_dict, config_from_dict, load_config
+from .config import control_reference_levels
 from .data import Panel, PanelScaler, ColumnMap, split_weeks, MIN_TRAIN_WEEKS, load_panel
 from .model import DeepCausalMMM, fourier_features, week_positions
 from .metrics import regression_metrics, baseline_metrics
@@ -70,6 +72,61 @@ def release_memory():
     "Hand freed heap pages back to the OS (glibc's malloc_trim; no-op elsewhere): a long fit's thousands of passes otherwise leave its peak RSS growing with the epochs."
     try: ctypes.CDLL('libc.so.6').malloc_trim(0)
     except (OSError, AttributeError): pass
+
+# %% ../nbs/07_train.ipynb #365bcf4c
+class LineProgress:
+    "A progress bar for a stream that is not a terminal: whole lines, never a carriage return."
+    def __init__(self, iterable, total: int, desc: str, file,
+                 step: float = 0.1,    # a line each time this fraction of `total` more is done
+                 every: float = 30.,   # ... or this many seconds after the last line
+                 unit: str = 'epochs'):
+        self.iterable, self.total, self.desc, self.file = iterable, total, desc, file
+        self.step, self.every, self.unit = step, every, unit
+        self.n, self.shown, self.postfix = 0, 0, {}
+        self.start = self.last = time.perf_counter()
+
+    def __iter__(self):
+        for item in self.iterable:
+            yield item
+            self.n += 1
+            if self._due(): self._write()
+
+    def _due(self) -> bool:
+        "Another `step` of the total is done, or `every` seconds passed since the last line."
+        if time.perf_counter() - self.last >= self.every: return True
+        per = self.step * self.total
+        return per > 0 and int(self.n / per + 1e-9) > int(self.shown / per + 1e-9)
+
+    def _write(self):
+        done = f"{100 * self.n / self.total:.0f}% {self.n}/{self.total}" if self.total else f"{self.n}"
+        extra = ''.join(f", {k}={v}" for k, v in self.postfix.items())
+        self.file.write(f"{self.desc}: {done} {self.unit} [{time.perf_counter() - self.start:.0f} s{extra}]\n")
+        if hasattr(self.file, 'flush'): self.file.flush()
+        self.shown, self.last = self.n, time.perf_counter()
+
+    def set_postfix(self, **values):
+        "Values shown at the end of the next line (as tqdm's `set_postfix`)."
+        self.postfix = values
+
+    def close(self):
+        "A last line with where the run ended, unless the last line already says it."
+        if self.n != self.shown: self._write()
+
+def _is_terminal(stream) -> bool:
+    try: return bool(stream.isatty())
+    except (AttributeError, ValueError): return False   # no isatty, or a closed stream
+
+def progress_bar(iterable, total: int, desc: str,
+                 progress,   # False: none; True: on stderr; a text stream: on it
+                ):
+    "tqdm's bar in a notebook or on a terminal; whole lines (`LineProgress`) on anything else, such as a log file."
+    if not progress: return tqdm(iterable, total=total, disable=True)
+    stream = progress if hasattr(progress, 'write') else sys.stderr
+    if stream is sys.stderr and (_notebook_tqdm is not std_tqdm or _is_terminal(stream)):
+        return tqdm(iterable, total=total, desc=desc, leave=False, mininterval=0.5)
+    if _is_terminal(stream):
+        return std_tqdm(iterable, total=total, desc=desc, file=stream, leave=False, mininterval=0.5, ascii=True)
+    return LineProgress(iterable, total, desc, stream)
 
 # %% ../nbs/07_train.ipynb #74bf07d5
 def _build(panel: Panel, cfg: MMMConfig, n_fit: int, init_level, priors: dict, device, members: int = 1,
@@ -156,8 +213,7 @@ def _run(model: DeepCausalMMM, t: dict, season, cfg: MMMConfig, fit_mask: torch.
     hist = dict(loss=[], objective=[], val_rmse=[])
     interrupted = False
     good = {k: v.detach().clone() for k, v in model.state_dict().items()}
-    bar = (std_tqdm(range(epochs), desc=desc, file=progress, leave=False, mininterval=0.5, ascii=True) if hasattr(progress, 'write')
-           else tqdm(range(epochs), desc=desc, disable=not progress, leave=False, mininterval=0.5))
+    bar = progress_bar(range(epochs), epochs, desc, progress)
     try:
         for epoch in bar:
             out = model(t['media'], t['controls'], season)
@@ -274,9 +330,10 @@ class FittedMMM:
     def read_panel(self, source) -> Panel:
         "Load `source` with the model's column mapping and holdout (the panel its predictions and plans are made on)."
         c = self.columns
-        return load_panel(source, region=c.region if c.region is not None else '', time=c.time, target=c.target, media=c.media,
-                          spend=[x for x in c.spend if x], controls=c.controls, holdout_weeks=len(self.times) - self.n_train, kpi_value=c.kpi_value,
-                          labels=dict(c.labels))
+        # the spend list as saved, blanks (channels without spend) included: it pairs by position (`detect_columns`)
+        return load_panel(source, region=c.region if c.region is not None else '', time=c.time, target=c.target,
+                          media=c.media, spend=list(c.spend), controls=c.controls,
+                          holdout_weeks=len(self.times) - self.n_train, kpi_value=c.kpi_value, labels=dict(c.labels))
 
     @torch.no_grad()
     def components(self, panel: Panel,
@@ -376,9 +433,8 @@ def _priors(panel: Panel, scaler: PanelScaler, n_train: int, mc) -> dict:
     on = np.broadcast_to(panel.mask[:, :n_train, None], x.shape)
     centre = np.where(on, x, 0).sum((0, 1)) / np.maximum(on.sum((0, 1)), 1)
     c = panel.controls[:, :n_train][panel.mask[:, :n_train]]            # [cells, K]
-    if mc.control_reference not in ('min', 'mean', 'zero'):
-        raise TrainingError(f"model.control_reference must be 'min', 'mean' or 'zero', not {mc.control_reference!r}")
-    raw = dict(min=c.min(0) if len(c) else scaler.control_mean, mean=scaler.control_mean, zero=np.zeros_like(scaler.control_mean))[mc.control_reference]
+    refs = control_reference_levels(c, panel.columns.controls, mc.control_reference, mc.control_levels, panel.labels)
+    raw = np.array([level for _, level in refs], dtype=float)      # [K], in the controls' units
     return dict(half_saturation_centre=torch.tensor(np.where(centre > 0, centre, 1.), dtype=torch.float32),
                 control_reference=torch.tensor((raw - scaler.control_mean) / scaler.control_std, dtype=torch.float32))
 

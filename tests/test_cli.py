@@ -140,3 +140,25 @@ def test_confounded_simulation_and_calibrated_fit(tmp_path):
     assert set(run['calibrated_channels']) | {c['channel'] for c in run['conflicts']} == set(tab.channel)
     out = pd.read_csv(tmp_path/'run'/'experiments.csv')
     assert {'lift', 'model_lift', 'model_lift_lo', 'model_lift_hi', 'lift_before', 'z', 'conflict'} <= set(out.columns)
+
+def test_unpaid_channel_fit_optimize_and_reuse_in_a_report(tmp_path):
+    "A panel where one channel has no spend column (an organic channel): fit, reload, optimise and reuse the model."
+    import pandas as pd
+    data = tmp_path/'organic.csv'
+    assert cli('simulate', data, '--regions', 3, '--weeks', 50, '--channels', 3, '--seed', 4).returncode == 0
+    pd.read_csv(data).drop(columns='social_spend').to_csv(data, index=False)       # social: impressions, no spend
+    s = json.loads(cli('inspect', data, '--json').stdout)
+    assert s['channel_spend']['social_impressions'] is None and len(s['media']) == 3
+    run = tmp_path/'run'
+    r = cli('fit', data, '--out', run, *FAST_FIT, '--set', 'members=2', '--set', 'member_epochs=10')
+    assert r.returncode == 0, r.stderr
+    r = cli('optimize', run, '--budget', '100%')                                  # re-reads the data with the saved map
+    assert r.returncode == 0, r.stderr
+    assert 'allocation written to' in r.stdout and 'expected lift' in r.stdout
+    assert 'outside the budget (no spend column and no cost_per_unit): social' in r.stdout   # said, not silently dropped
+    plan = pd.read_csv(run/'allocation.csv', skipfooter=1, engine='python')
+    assert {'tv_impressions', 'search_impressions'} <= set(plan.channel) and 'social_impressions' not in set(plan.channel)
+    out = tmp_path/'report'/'organic.html'
+    r = cli('report', data, '--out', out, '--no-progress', '-p', f'model={run/"model.pt"}', '-p', 'holdout_weeks=6')
+    assert r.returncode == 0, r.stderr
+    assert out.exists() and 'no spend for' not in r.stderr

@@ -21,4 +21,4 @@ echo "notebooks clean, library in sync"
 python tools/readme.py --check
 nbdev-test --n-workers 2
 echo "notebook tests passed"
-python -m pytest tests
+python -m pytest -rs tests
