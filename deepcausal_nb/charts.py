@@ -4,12 +4,12 @@
 
 # %% auto #0
 __all__ = ['CHANNEL_PALETTE', 'COMPONENT_COLORS', 'CONTROL_PALETTE', 'MODEL_COLOR', 'ACTUAL_COLOR', 'BASELINE_MODEL_COLOR',
-           'MISSING_COLOR', 'SPLIT_COLORS', 'NAMES', 'CORE_COMPONENTS', 'set_channel_order', 'channel_colors',
-           'fmt_number', 'ChartNames', 'set_names', 'label', 'amount', 'plot_fit', 'plot_holdout_scatter',
-           'plot_residuals', 'plot_quality', 'plot_decomposition', 'plot_waterfall', 'plot_shares', 'plot_roi',
-           'experiment_labels', 'plot_experiments', 'plot_response_curves', 'plot_adstock', 'plot_coefficients',
-           'plot_graph', 'plot_dag_heatmap', 'plot_region_heatmap', 'plot_allocation', 'plot_budget_curve',
-           'plot_training', 'all_charts']
+           'MISSING_COLOR', 'SPLIT_COLORS', 'NAMES', 'READABLE_NAMES', 'CORE_COMPONENTS', 'set_channel_order',
+           'channel_colors', 'fmt_number', 'house_layout', 'ChartNames', 'set_names', 'label', 'amount', 'chart_series',
+           'plot_fit', 'plot_holdout_scatter', 'plot_residuals', 'plot_quality', 'plot_decomposition', 'plot_waterfall',
+           'plot_shares', 'plot_roi', 'experiment_labels', 'plot_experiments', 'plot_response_curves', 'plot_adstock',
+           'plot_coefficients', 'plot_graph', 'plot_dag_heatmap', 'plot_region_heatmap', 'plot_allocation',
+           'plot_budget_curve', 'plot_training', 'all_charts']
 
 # %% ../nbs/12_charts.ipynb #1c6bc74a
 import math, warnings
@@ -22,7 +22,7 @@ from .config import DeepCausalError, ModelConfig
 from .data import Panel
 from .train import FittedMMM, ensemble_interval, time_labels
 from .transforms import adstock_kernel
-from .metrics import metrics_table
+from .metrics import metrics_table, BASELINE_NAMES, baseline_name
 from .dag import plot_dag, plot_adjacency
 from .decompose import contributions_frame, predictions_frame, channel_table, _point, _members
 from .response import ResponseCurveFit, response_curves, roi_table
@@ -81,11 +81,13 @@ def _rgba(hex_color: str, alpha: float) -> str:
     h = hex_color.lstrip('#')
     return f'rgba({int(h[0:2], 16)},{int(h[2:4], 16)},{int(h[4:6], 16)},{alpha})'
 
-def _layout(fig: go.Figure, title: str, subtitle: str|None = None, **kwargs) -> go.Figure:
-    "The house look: white template, a title and an optional subtitle (the take-away, or what was left out)."
+def house_layout(fig: go.Figure, title: str, subtitle: str|None = None, **kwargs) -> go.Figure:
+    "The house look of every report figure (the report's own ones too): white template, title, optional subtitle."
     fig.update_layout(**(dict(template='plotly_white', title=dict(text=title, subtitle=dict(text=subtitle) if subtitle else None),
                               margin=dict(t=100 if subtitle else 80)) | kwargs))
     return fig
+
+_layout = house_layout   # the charts' short name for it
 
 def _empty(title: str, note: str) -> go.Figure:
     "A figure that says why there is nothing to draw, instead of an error in the middle of a report."
@@ -107,15 +109,39 @@ def set_names(kpi: str = 'KPI', currency: str = '', labels: dict|None = None):
     "Name the KPI, money and the columns in every chart drawn from now on (`all_charts` sets them from the panel)."
     NAMES.kpi, NAMES.currency, NAMES.labels = kpi or 'KPI', currency or '', {str(k): str(v) for k, v in (labels or {}).items()}
 
+READABLE_NAMES = {k: several for k, (several, _) in BASELINE_NAMES.items()} | dict(   # naive forecasts: `03_metrics`
+    expected_lift='lift, model-checked', curve_lift='lift by the response curves')
+
 def label(name) -> str:
-    "A column's display name in charts: `NAMES.labels`, else the name itself (baseline, trend, ... too)."
-    return NAMES.labels.get(str(name), str(name))
+    "A name as charts write it: `NAMES.labels` (channels), else `READABLE_NAMES`, else the name itself (baseline, ...)."
+    name = str(name)
+    return NAMES.labels.get(name, READABLE_NAMES.get(name, name))
 
 def amount(v: float|None = None, unit: str = 'money') -> str:
     "An amount with its unit ('2.5M USD', '2.5M', '2.5M media units'); without `v`, the unit as an axis suffix (' (USD)', '')."
     u = (NAMES.currency if unit == 'money' else 'media units')
     if v is None: return f' ({u})' if u else ''
     return f'{_short(v)} {u}'.rstrip()
+
+# %% ../nbs/12_charts.ipynb #2a0cc56a
+def _axis_title(layout: dict, ref: str|None, letter: str) -> str|None:
+    "Title of the axis a trace refers to ('y2' -> layout['yaxis2']), or None when it has none."
+    ref = ref or letter
+    title = layout.get(f'{letter}axis{ref[1:]}', {}).get('title') or {}
+    return title.get('text') if isinstance(title, dict) else title
+
+def chart_series(fig: go.Figure) -> pd.DataFrame:
+    "One row per trace: name, type, axes and their titles, stack group, legend entry, x, y, text: a chart as data."
+    layout = fig.to_plotly_json()['layout']
+    rows = []
+    for t in fig.data:
+        xaxis, yaxis = getattr(t, 'xaxis', None) or 'x', getattr(t, 'yaxis', None) or 'y'
+        values = lambda v: None if v is None else np.asarray(v)
+        rows.append(dict(name=t.name, type=t.type, xaxis=xaxis, yaxis=yaxis, stackgroup=getattr(t, 'stackgroup', None),
+                         legend=t.showlegend is not False, x=values(getattr(t, 'x', None)),
+                         y=values(getattr(t, 'y', None)), text=values(getattr(t, 'text', None)),
+                         xtitle=_axis_title(layout, xaxis, 'x'), ytitle=_axis_title(layout, yaxis, 'y')))
+    return pd.DataFrame(rows)
 
 # %% ../nbs/12_charts.ipynb #47528a81
 def _weekly(pred: pd.DataFrame) -> pd.DataFrame:
@@ -217,30 +243,40 @@ def plot_residuals(pred: pd.DataFrame, title: str|None = None) -> go.Figure:
                    hovermode='x unified', bargap=0.1, xaxis_title='week', yaxis_title=f'residual ({NAMES.kpi})')
 
 # %% ../nbs/12_charts.ipynb #60131031
+def _quality_table(evaluation: dict) -> tuple[pd.DataFrame, str|None]:
+    "RMSE and WAPE of the model and each naive baseline on the holdout (the model first), and the take-away."
+    if not (evaluation.get('holdout') and evaluation.get('baselines')):
+        table = pd.DataFrame([{k: evaluation['train'].get(k, np.nan) for k in ('rmse', 'wape')}], index=['model'])
+        return table, 'no holdout: training fit shown, with no naive forecast to compare'
+    table = metrics_table({'holdout': evaluation['holdout']}, evaluation['baselines'])
+    beaten = table['rmse'].iloc[1:]
+    if not beaten.notna().any(): return table, None
+    best, gain = label(beaten.idxmin()), 100 * (1 - table['rmse'].iloc[0] / beaten.min())
+    if gain > 0: return table, f"the model's RMSE is {gain:.0f}% below the best naive forecast ({best})"
+    return table, f"the best naive forecast ({best}) beats the model: read the decomposition with care"
+
 def plot_quality(evaluation: dict, title: str|None = None,
                  per: str = 'region-week',   # what one error is measured over: 'week' for a national series
                 ) -> go.Figure:
     "Holdout RMSE and WAPE of the model next to each naive baseline (`fitted.evaluate(panel)`); the model's bar highlighted."
-    if evaluation.get('holdout') and evaluation.get('baselines'):
-        table, sub = metrics_table({'holdout': evaluation['holdout']}, evaluation['baselines']), None
-        beaten = table['rmse'].iloc[1:]
-        best = beaten.idxmin() if beaten.notna().any() else None
-        if best is not None:
-            gain = 100 * (1 - table['rmse'].iloc[0] / beaten.min())
-            sub = (f"the model's RMSE is {gain:.0f}% below the best naive forecast ({best.replace('_', ' ')})" if gain > 0
-                   else f"the best naive forecast ({best.replace('_', ' ')}) beats the model: read the decomposition with care")
-    else:
-        table = pd.DataFrame([{k: evaluation['train'].get(k, np.nan) for k in ('rmse', 'wape')}], index=['model'])
-        sub = 'no holdout: training fit shown, with no naive forecast to compare'
-    names = [n.replace('_', ' ') for n in table.index]
+    table, sub = _quality_table(evaluation)
+    national = per == 'week'   # one series: 'the mean', not "each region's mean"
+    names = [baseline_name(n, 1) if national and n in BASELINE_NAMES else label(n) for n in table.index]
     bar_colors = [MODEL_COLOR] + [BASELINE_MODEL_COLOR] * (len(table) - 1)
-    fig = make_subplots(1, 2, subplot_titles=(f'RMSE ({NAMES.kpi} per {per})', f'WAPE (% of actual {NAMES.kpi})'), horizontal_spacing=0.12)
-    for col, key, scale, fmt in ((1, 'rmse', 1, lambda v: _short(v)), (2, 'wape', 100, lambda v: f'{v:.1f}%')):
+    fig = make_subplots(1, 2, shared_yaxes=True, horizontal_spacing=0.08)
+    panels = ((1, 'rmse', 1, _short, f'RMSE ({NAMES.kpi} per {per})'),
+              (2, 'wape', 100, lambda v: f'{v:.1f}%', f'WAPE (% of actual {NAMES.kpi})'))
+    for col, key, scale, fmt, axis_title in panels:
         v = table[key].to_numpy(float) * scale
-        fig.add_trace(go.Bar(x=names, y=v, marker_color=bar_colors, text=[fmt(x) for x in v], textposition='outside',
-                             showlegend=False, name=key, hovertemplate='%{x}: %{text}<extra></extra>'), 1, col)
-    fig.update_yaxes(rangemode='tozero')
-    return _layout(fig, title or 'Accuracy on the holdout: the model vs naive forecasts (lower is better)', sub)
+        fig.add_trace(go.Bar(y=names, x=v, orientation='h', marker_color=bar_colors, text=[fmt(x) for x in v],
+                             textposition='outside', showlegend=False, name=key.upper(),
+                             hovertemplate='%{y}: %{text}<extra></extra>'), 1, col)
+        top = float(np.nanmax(v)) if np.isfinite(v).any() else 1.
+        room = [0, 1.2 * top if top > 0 else 1.]                     # for the labels
+        fig.update_xaxes(title_text=axis_title, range=room, row=1, col=col)
+    fig.update_yaxes(autorange='reversed')   # the model on top
+    return _layout(fig, title or 'Accuracy on the holdout: the model vs naive forecasts (lower is better)', sub,
+                   height=max(280, 42 * len(table) + 200))
 
 # %% ../nbs/12_charts.ipynb #c018aed4
 CORE_COMPONENTS = ('baseline', 'trend', 'seasonality')
@@ -321,12 +357,21 @@ def plot_waterfall(contrib: pd.DataFrame, channels, controls=(), title: str|None
                    yaxis=yaxis, xaxis_title='component')
 
 # %% ../nbs/12_charts.ipynb #6f382198
+def _bar_end_labels(values, hi, names, text) -> go.Scatter:
+    "Labels of horizontal bars, each just past the end of its whisker or bar (whichever reaches further): never on it."
+    values = np.nan_to_num(np.asarray(values, dtype=float))
+    ends = values if hi is None else np.maximum(values, np.nan_to_num(np.asarray(hi, dtype=float)))
+    ends = np.maximum(ends, 0.)                                      # a negative bar's label sits right of zero
+    gap = 0.015 * max(float(ends.max()), 1e-9)                       # clear of the whisker's cap
+    return go.Scatter(x=ends + gap, y=list(names), mode='text', name='value labels', text=list(text),
+                      textposition='middle right', showlegend=False, hoverinfo='skip', cliponaxis=False)
+
 def plot_shares(channels_table: pd.DataFrame, title: str|None = None) -> go.Figure:
     "Share of the KPI driven by each channel (`channel_table`), one bar per channel in its colour, largest on top."
-    t = channels_table.reset_index(drop=True)
-    colors = channel_colors(t['channel'])
+    colors = channel_colors(channels_table['channel'])                    # by the table's (the panel's) order
+    t = channels_table.reset_index(drop=True).sort_values('share', kind='stable')   # the first is drawn at the bottom
     fig = go.Figure()
-    for _, r in t.sort_values('share', kind='stable').iterrows():   # plotly draws the first category at the bottom
+    for _, r in t.iterrows():
         roi = f"<br>ROI {r['roi']:.3g} {r.get('roi_unit', NAMES.kpi + ' per unit of spend')}" if 'roi' in t and pd.notna(r['roi']) else ''
         err, ci = {}, ''
         if 'share_lo' in t:   # the ensemble's interval
@@ -334,13 +379,21 @@ def plot_shares(channels_table: pd.DataFrame, title: str|None = None) -> go.Figu
                                     color='#555555', thickness=1.2, width=4))
             ci = f" (interval {100 * r['share_lo']:.2f}% to {100 * r['share_hi']:.2f}%)"
         fig.add_trace(go.Bar(y=[label(r['channel'])], x=[100 * r['share']], orientation='h', name=label(r['channel']), legendgroup=str(r['channel']),
-                             marker_color=colors[str(r['channel'])], text=[f"{100 * r['share']:.1f}%"], textposition='outside', **err,
+                             marker_color=colors[str(r['channel'])], **err,
                              hovertemplate=f"{label(r['channel'])}: " + '%{x:.2f}% of ' + NAMES.kpi + f"{ci}<br>contribution {r['contribution']:,.0f}{roi}<extra></extra>"))
+    shares = 100 * t['share'].to_numpy(float)
+    labels = _bar_end_labels(shares, 100 * t['share_hi'] if 'share_hi' in t else None, [label(c) for c in t['channel']],
+                             [f'{v:.1f}%' for v in shares])
+    fig.add_trace(labels)
+    low = min(0., 100 * float((t['share_lo'] if 'share_lo' in t else t['share']).min()))
+    high = max(float(np.max(labels.x)), 1e-9)
     media = 100 * t['share'].sum()
     # shares of the actual KPI (the cards and the decomposition give shares of the predicted one): said, so they are not read as one number
     sub = f'all channels together: {media:.1f}% of the actual {NAMES.kpi}' + ('; whiskers: the ensemble interval' if 'share_lo' in t else '')
-    return _layout(fig, title or f'Share of {NAMES.kpi} driven by each channel', sub,
-                   showlegend=False, xaxis_title=f'share of the actual {NAMES.kpi} (%)', yaxis_title=None, height=max(300, 60 * len(t) + 160))
+    return _layout(fig, title or f'Share of {NAMES.kpi} driven by each channel', sub, showlegend=False,
+                   xaxis=dict(title=f'share of the actual {NAMES.kpi} (%)', range=[1.1 * low, 1.15 * high]),
+                   yaxis_title=None,
+                   height=max(300, 60 * len(t) + 160))
 
 # %% ../nbs/12_charts.ipynb #72805cd0
 def plot_roi(roi: pd.DataFrame, title: str|None = None) -> go.Figure:
@@ -357,20 +410,27 @@ def plot_roi(roi: pd.DataFrame, title: str|None = None) -> go.Figure:
     fig = make_subplots(1, 2, shared_yaxes=True, horizontal_spacing=0.06,
                         subplot_titles=(f'ROI ({shown}), all weeks', f'marginal ROI ({shown}), at current spend'))
     names = [label(c) for c in t['channel']]
-    gaps = {}
-    for col, key in ((1, 'roi'), (2, 'marginal_roi')):
+    gaps, labels = {}, []
+    for col, key, name in ((1, 'roi', 'ROI'), (2, 'marginal_roi', 'marginal ROI')):
         v = pd.to_numeric(t[key], errors='coerce').to_numpy(float)
         bad = ~np.isfinite(v)
         gaps[key] = [n for n, b in zip(names, bad) if b]
-        err = {}
+        err, hi = {}, None
         if f'{key}_lo' in t:   # the ensemble's interval
             lo, hi = (pd.to_numeric(t[f'{key}_{e}'], errors='coerce').to_numpy(float) for e in ('lo', 'hi'))
             err = dict(error_x=dict(type='data', symmetric=False, array=np.where(bad, 0., np.nan_to_num(hi - v)), arrayminus=np.where(bad, 0., np.nan_to_num(v - lo)),
                                     color='#555555', thickness=1.2, width=4))
-        fig.add_trace(go.Bar(y=names, x=np.where(bad, 0., v), orientation='h', name=key, showlegend=False, **err,
+        fig.add_trace(go.Bar(y=names, x=np.where(bad, 0., v), orientation='h', name=name, showlegend=False, **err,
                              marker=dict(color=[MISSING_COLOR if b else colors[str(c)] for c, b in zip(t['channel'], bad)], line=dict(color='#999999', width=np.where(bad, 1, 0))),
-                             text=['n/a' if b else f'{x:.3g}' for x, b in zip(v, bad)], textposition='outside',
+                             text=['n/a' if b else f'{x:.3g}' for x, b in zip(v, bad)],
+                             textposition='none',   # written past the whiskers by `labels`
                              customdata=roi_units, hovertemplate='%{y}: %{text} %{customdata}<extra></extra>'), 1, col)
+        ends = None if hi is None else np.where(bad, 0., hi)
+        labels.append(_bar_end_labels(np.where(bad, 0., v), ends, names, fig.data[-1].text))
+        low = min(0., float(np.nanmin(np.where(bad, 0., v if hi is None else np.minimum(v, lo)))))
+        fig.update_xaxes(range=[1.1 * low, 1.15 * float(np.max(labels[-1].x))], row=1, col=col)   # room for the labels
+    for col, trace in enumerate(labels, 1):   # after the bars: fig.data[0], [1] stay the bars
+        fig.add_trace(trace, 1, col)
     notes = []
     if gaps['roi']: notes.append(f"no spend (no ROI): {', '.join(gaps['roi'])}")
     if gaps['marginal_roi']: notes.append(f"flat or missing response curve (no marginal ROI): {', '.join(gaps['marginal_roi'])}")
@@ -402,9 +462,9 @@ def plot_experiments(tab: pd.DataFrame,          # `FittedMMM.experiments`
     if tab.lift_before.notna().any():
         fig.add_trace(go.Scatter(x=tab.lift_before, y=y, mode='markers', name='model without the tests', marker=dict(size=10, color=MODEL_COLOR, symbol='circle-open')))
     fig.add_vline(x=0, line_color='#bbb')
-    fig.update_layout(title=f'Lift tests: measured vs model ({NAMES.kpi})', xaxis_title='lift over the test regions and weeks', yaxis=dict(autorange='reversed'),
-                      height=180 + 50 * len(tab), margin=dict(l=20), legend=dict(orientation='h', y=-0.25))
-    return fig
+    return _layout(fig, f'Lift tests: measured vs model ({NAMES.kpi})', None,
+                   xaxis_title=f'lift over the test regions and weeks ({NAMES.kpi})', yaxis=dict(autorange='reversed'),
+                   height=180 + 50 * len(tab), margin=dict(l=20, t=80), legend=dict(orientation='h', y=-0.25))
 
 # %% ../nbs/12_charts.ipynb #b56fa781
 def _finite_curve(c: ResponseCurveFit) -> bool: return bool(np.isfinite([c.r_max, c.half_saturation, c.slope]).all())
@@ -514,11 +574,15 @@ def plot_graph(edges,             # `fitted.edges()`: source, target, weight
                title: str = 'Learned channel graph: which channels drive which',
               ) -> go.Figure:
     "The learned channel DAG (`dag.plot_dag`) in the report's channel colours."
-    return plot_dag(edges, list(channels), colors=channel_colors(channels), title=title, labels={str(c): label(c) for c in channels if str(c) in NAMES.labels})
+    names = {str(c): label(c) for c in channels if str(c) in NAMES.labels}
+    fig = plot_dag(edges, list(channels), colors=channel_colors(channels), title=title, labels=names)
+    return fig.update_layout(template='plotly_white')   # the house look; `plot_dag` keeps its title, axes, margins
 
 def plot_dag_heatmap(fitted: FittedMMM, title: str = 'Channel → channel weights (row drives column)') -> go.Figure:
     "The full learned weight matrix W [channels, channels] of the model's DAG (an ensemble: its members' mean) as a heatmap (`dag.plot_adjacency`)."
-    return plot_adjacency(fitted.model.dag.W().detach().mean(0), fitted.channels, title=title, labels={c: label(c) for c in fitted.channels})
+    W = fitted.model.dag.W().detach().mean(0)
+    fig = plot_adjacency(W, fitted.channels, title=title, labels={c: label(c) for c in fitted.channels})
+    return fig.update_layout(template='plotly_white')
 
 # %% ../nbs/12_charts.ipynb #f1748c3c
 def plot_region_heatmap(contrib: pd.DataFrame, channels,
@@ -569,26 +633,59 @@ def plot_allocation(plan: BudgetPlan, title: str|None = None) -> go.Figure:
 
 # %% ../nbs/12_charts.ipynb #2018ddfe
 _SCENARIO_COLUMNS = {'fraction', 'budget', 'unit', 'feasible', 'note', 'spend', 'expected_response', 'expected_lift', 'roi',
-                     'marginal_roi', 'expected_kpi'}
+                     'marginal_roi', 'expected_kpi', 'curve_lift'}
 
-def plot_budget_curve(scenarios: pd.DataFrame,   # `budget_scenarios(curves, ...)`
-                      title: str|None = None) -> go.Figure:
+def _scenario_channels(scenarios: pd.DataFrame, channels=None) -> list[str]:
+    "The grid's spend columns: the given channels it has, else every column that is not one of its results."
+    if channels is not None: return [str(c) for c in channels if str(c) in scenarios.columns]
+    return [c for c in scenarios.columns if c not in _SCENARIO_COLUMNS]
+
+def _check_split(ok: pd.DataFrame, channels: list[str]):
+    "Raise unless the channels' spends are non-negative and add up to each plan's spend: only then are they a split."
+    split = ok[channels].to_numpy(float)
+    spend = ok['spend'].to_numpy(float) if 'spend' in ok else ok['budget'].to_numpy(float)
+    adds_up = np.allclose(split.sum(1), spend, rtol=1e-4, atol=1e-9 * max(float(np.abs(spend).max()), 1.))
+    if not adds_up or (split < -1e-9 * max(float(np.abs(spend).max()), 1.)).any():
+        raise DeepCausalError(f"the scenario columns {', '.join(channels)} are not a split of each plan's spend: "
+                              "pass the channels to `plot_budget_curve`")
+
+def _lift_traces(ok: pd.DataFrame) -> list:
+    "Lift over today's allocation in KPI units: model-checked bars, and the curves' own lift when the grid has both."
+    lift = ok['expected_lift'].to_numpy(float)
+    checked = 'curve_lift' in ok and ok['curve_lift'].notna().any()
+    name = label('expected_lift') if checked else label('curve_lift')   # readable names, as `READABLE_NAMES` gives them
+    traces = [go.Bar(x=ok['budget'], y=lift, name=name, marker_color=np.where(lift >= 0, MODEL_COLOR, '#B23B3B'),
+                     hovertemplate='budget %{x:,.0f}: ' + name + ' %{y:+,.0f} ' + NAMES.kpi + '<extra></extra>')]
+    if checked:
+        traces.append(go.Scatter(x=ok['budget'], y=ok['curve_lift'], mode='lines+markers', name=label('curve_lift'),
+                                 line=dict(color=ACTUAL_COLOR, dash='dot', width=1.5),
+                                 marker=dict(size=5, color=ACTUAL_COLOR),
+                                 hovertemplate='budget %{x:,.0f}: by the curves %{y:+,.0f} ' + NAMES.kpi
+                                               + '<extra></extra>'))
+    return traces
+
+def plot_budget_curve(scenarios: pd.DataFrame,   # `budget_scenarios(curves, ...)`, model-checked or not
+                      title: str|None = None,
+                      channels=None,             # the spend columns; default: every column that is not a result
+                     ) -> go.Figure:
     "Expected KPI, lift over the current allocation and the optimal split per channel against the total budget; current budget marked."
     ok = scenarios[scenarios['feasible'].astype(bool)] if 'feasible' in scenarios else scenarios
     if ok.empty: return _empty(title or 'Expected KPI by total budget', 'no feasible budget in the scenarios')
     ok = ok.sort_values('budget')
-    channels = [c for c in scenarios.columns if c not in _SCENARIO_COLUMNS]
+    channels = _scenario_channels(scenarios, channels)
+    _check_split(ok, channels)
     colors = channel_colors(channels)
     unit = amount(unit=str(ok['unit'].iloc[0]) if 'unit' in ok else 'money')
     kpi_col = 'expected_kpi' if 'expected_kpi' in ok and ok['expected_kpi'].notna().all() else 'expected_response'
     current = float((ok['budget'] / ok['fraction']).median()) if 'fraction' in ok else np.nan
     fig = make_subplots(3, 1, shared_xaxes=True, vertical_spacing=0.06, row_heights=[0.4, 0.25, 0.35])
-    fig.add_trace(go.Scatter(x=ok['budget'], y=ok[kpi_col], mode='lines+markers', name=f'expected {NAMES.kpi}', line=dict(color=MODEL_COLOR, width=2),
-                             customdata=ok[['roi']].to_numpy() if 'roi' in ok else None,
-                             hovertemplate='budget %{x:,.0f}: ' + NAMES.kpi + ' %{y:,.0f}' + ('<br>average ROI %{customdata[0]:.3g}' if 'roi' in ok else '') + '<extra></extra>'), 1, 1)
-    lift = ok['expected_lift'].to_numpy(float)
-    fig.add_trace(go.Bar(x=ok['budget'], y=lift, name='lift vs current allocation', marker_color=np.where(lift >= 0, MODEL_COLOR, '#B23B3B'),
-                         hovertemplate='budget %{x:,.0f}: lift %{y:+,.0f} ' + NAMES.kpi + '<extra></extra>', showlegend=False), 2, 1)
+    kpi_name = f'expected {NAMES.kpi}' if kpi_col == 'expected_kpi' else f'{NAMES.kpi} from media'
+    roi_hover = '<br>average ROI %{customdata[0]:.3g}' if 'roi' in ok else ''
+    hover = 'budget %{x:,.0f}: ' + NAMES.kpi + ' %{y:,.0f}' + roi_hover + '<extra></extra>'
+    fig.add_trace(go.Scatter(x=ok['budget'], y=ok[kpi_col], mode='lines+markers', name=kpi_name,
+                             line=dict(color=MODEL_COLOR, width=2), hovertemplate=hover,
+                             customdata=ok[['roi']].to_numpy() if 'roi' in ok else None), 1, 1)
+    for trace in _lift_traces(ok): fig.add_trace(trace, 2, 1)
     for ch in channels:
         fig.add_trace(go.Scatter(x=ok['budget'], y=ok[ch], name=label(ch), legendgroup=ch, stackgroup='allocation', mode='lines',
                                  line=dict(color=colors[ch], width=0.5), fillcolor=_rgba(colors[ch], 0.8),
@@ -596,43 +693,57 @@ def plot_budget_curve(scenarios: pd.DataFrame,   # `budget_scenarios(curves, ...
     if np.isfinite(current):
         fig.add_vline(x=current, line=dict(color=ACTUAL_COLOR, dash='dot', width=1), row='all', col=1)
         fig.add_annotation(x=current, y=1, yref='y domain', text='current budget', showarrow=False, yanchor='bottom', row=1, col=1)
-    fig.update_yaxes(title_text=f'expected {NAMES.kpi}' if kpi_col == 'expected_kpi' else f'{NAMES.kpi} from media', row=1, col=1)
+    fig.update_yaxes(title_text=kpi_name, row=1, col=1)
     fig.update_yaxes(title_text=f'lift ({NAMES.kpi})', row=2, col=1)
-    fig.update_yaxes(title_text=f'optimal spend{unit}', row=3, col=1)
+    fig.update_yaxes(title_text=f'optimal spend{unit}', rangemode='tozero', row=3, col=1)
     fig.update_xaxes(title_text=f'total budget in the planning window{unit}', row=3, col=1)
     dropped = len(scenarios) - len(ok)
     sub = f'{dropped} budget(s) left out: the bounds cannot be met there' if dropped else 'optimal split at each budget; dotted: today\'s total'
     return _layout(fig, title or 'What a different total budget would buy', sub, height=750)
 
 # %% ../nbs/12_charts.ipynb #3fe4a16c
+def _mark_phases(fig: go.Figure, phases: list):
+    "A dotted line in every panel where a new training phase starts (the refit on all training weeks), labelled once."
+    start = 0
+    for p in phases[:-1]:
+        start += int(p.get('epochs', 0))
+        fig.add_vline(x=start - 0.5, line=dict(color='#888888', dash='dot'), row='all', col=1)
+        fig.add_annotation(x=start, y=1, xref='x', yref='y domain', text='refit on all training weeks', showarrow=False,
+                           xanchor='left', yanchor='bottom')
+
 def plot_training(info: dict, title: str|None = None) -> go.Figure:
     "Training loss (log scale) and validation RMSE per epoch from `fitted.info`; best epoch and phase boundaries marked."
     hist = info.get('history') or {}
     loss, val = list(hist.get('loss') or []), list(hist.get('val_rmse') or [])
     if not loss: return _empty(title or 'Training', 'no training history in this model')
-    fig = make_subplots(2, 1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.55, 0.45])
+    rows = 2 if val else 1   # no validation window: one panel, not an empty second one
+    heights = [0.55, 0.45] if rows == 2 else None
+    fig = make_subplots(rows, 1, shared_xaxes=True, vertical_spacing=0.14, row_heights=heights)
     fig.add_trace(go.Scatter(x=np.arange(len(loss)), y=loss, mode='lines', name='data loss (Huber, scaled KPI)', line=dict(color=MODEL_COLOR),
                              hovertemplate='epoch %{x}: loss %{y:.4g}<extra></extra>'), 1, 1)
+    phases = info.get('phases') or []
     if val:
         fig.add_trace(go.Scatter(x=np.arange(len(val)), y=val, mode='lines', name='validation RMSE', line=dict(color=SPLIT_COLORS['holdout']),
                                  hovertemplate='epoch %{x}: validation RMSE %{y:,.0f}<extra></extra>'), 2, 1)
-    else: fig.add_annotation(text='no validation window', x=0.5, y=0.5, xref='x2 domain', yref='y2 domain', showarrow=False)
-    phases = info.get('phases') or []
-    best = phases[0].get('best_epoch') if phases else None
-    if val and best is not None and 0 <= best < len(val):
-        fig.add_trace(go.Scatter(x=[best], y=[val[best]], mode='markers', name='epoch kept', marker=dict(symbol='star', size=13, color=ACTUAL_COLOR),
-                                 hovertemplate='kept epoch %{x}: validation RMSE %{y:,.0f}<extra></extra>'), 2, 1)
-    start = 0
-    for p in phases[:-1]:
-        start += int(p.get('epochs', 0))
-        fig.add_vline(x=start - 0.5, line=dict(color='#888888', dash='dot'), row='all', col=1)
-        fig.add_annotation(x=start, y=1, yref='y domain', text='refit on all training weeks', showarrow=False, xanchor='left', yanchor='bottom', row=1, col=1)
-    fig.update_yaxes(type='log' if min(loss) > 0 else 'linear', title_text='data loss' + (' (log)' if min(loss) > 0 else ''), row=1, col=1)
-    fig.update_yaxes(title_text=f'validation RMSE ({NAMES.kpi})', row=2, col=1)
-    fig.update_xaxes(title_text='epoch', row=2, col=1)
-    sub = f"{info.get('epochs', len(loss))} epochs in {info['fit_seconds']:.1f}s" if info.get('fit_seconds') is not None else None
-    if info.get('interrupted'): sub = (sub + '; ' if sub else '') + 'interrupted: the best weights so far were kept'
-    return _layout(fig, title or 'Training curves', sub, height=550)
+        best = phases[0].get('best_epoch') if phases else None
+        if best is not None and 0 <= best < len(val):
+            fig.add_trace(go.Scatter(x=[best], y=[val[best]], mode='markers', name='epoch kept',
+                                     marker=dict(symbol='star', size=13, color=ACTUAL_COLOR),
+                                     hovertemplate='kept epoch %{x}: validation RMSE %{y:,.0f}<extra></extra>'), 2, 1)
+        fig.update_yaxes(title_text=f'validation RMSE ({NAMES.kpi})', row=2, col=1)
+    _mark_phases(fig, phases)
+    log = min(loss) > 0
+    decades = float(np.log10(max(loss) / min(loss))) if log else 0.
+    # ticks at 1, 2, 5 of each decade, or decades only: plotly's labels for 2..9 ran together on a short log axis
+    ticks = dict(type='log', dtick='D2' if decades <= 2 else 1) if log else dict(type='linear')
+    fig.update_yaxes(**ticks, title_text='data loss' + (' (log)' if log else ''), row=1, col=1)
+    fig.update_xaxes(title_text='epoch', showticklabels=True, rangemode='tozero')   # every panel reads in epochs
+    timed = info.get('fit_seconds') is not None
+    notes = [f"{info.get('epochs', len(loss))} epochs in {info['fit_seconds']:.1f}s" if timed else '',
+             '' if val else 'no validation window: the loss alone',
+             'interrupted: the best weights so far were kept' if info.get('interrupted') else '']
+    sub = '; '.join(n for n in notes if n) or None
+    return _layout(fig, title or 'Training curves', sub, height=620 if rows == 2 else 420)
 
 # %% ../nbs/12_charts.ipynb #88657f38
 def all_charts(fitted: FittedMMM, panel: Panel,
@@ -672,7 +783,7 @@ def all_charts(fitted: FittedMMM, panel: Panel,
             charts['allocation'] = plot_allocation(plan)
             if scenarios is None:
                 scenarios = budget_scenarios(curves, current_kpi=plan.current_kpi if np.isfinite(plan.current_kpi) else None)
-            charts['budget_curve'] = plot_budget_curve(scenarios)
+            charts['budget_curve'] = plot_budget_curve(scenarios, channels=channels)   # spend columns, never a result
         except DeepCausalError as e: warnings.warn(f'budget charts left out: {e}')
     if fitted.experiments is not None: charts['experiments'] = plot_experiments(fitted.experiments, fitted.config.report.interval)
     charts['training'] = plot_training(fitted.info)
