@@ -6,8 +6,9 @@
 __all__ = ['SHARE_RANGE', 'REPORT_PARAMETERS', 'ReportError', 'ReportData', 'analyse', 'best_baselines', 'holdout_verdict',
            'caveat_html', 'reference_text', 'share_notes', 'provenance', 'footer_html', 'headline', 'summary_html',
            'experiments_html', 'scenario_panel_html', 'budget_slider_figure', 'live_panel', 'setup_notebook',
-           'report_config', 'demo_data', 'prepare_report', 'default_template', 'template_parameters',
-           'external_resources', 'notebook_to_html', 'check_data', 'render_report', 'render_batch', 'write_index']
+           'report_config', 'source_checkout', 'user_cache_dir', 'demo_path', 'demo_data', 'prepare_report',
+           'default_template', 'template_parameters', 'external_resources', 'notebook_to_html', 'check_data',
+           'render_report', 'render_batch', 'write_index']
 
 # %% ../nbs/13_report.ipynb #b3f0a703
 import hashlib, html, json, math, os, re, sys, time, warnings
@@ -281,8 +282,9 @@ def _intervals_html(h: dict, name) -> str:
     yes, no, trusted = h['distinguishable'], h['not_distinguishable'], h['beats_baselines']
     under = (lambda s: s) if trusted else (lambda s: 'Under that model, ' + s[0].lower() + s[1:])
     parts = [f"Intervals come from an ensemble of {h['members']} fits of the model, each on a resample of the weeks"
-             + ('.' if trusted else f"; they are conditional on a model that {e(h['verdict']['clause'])}: they measure "
-                                    "how far its fits disagree, not whether it is right.")]
+             + (f", of a model that {e(h['verdict']['clause'])}." if trusted else
+                f"; they are conditional on a model that {e(h['verdict']['clause'])}: they measure "
+                "how far its fits disagree, not whether it is right.")]
     parts.append(under(f"Effects told apart from zero (the {lvl} interval of the contribution excludes 0): "
                        f"<b>{e(', '.join(map(name, yes)))}</b>.") if yes else
                  under("No channel's effect can be told apart from zero at this level."))
@@ -302,7 +304,8 @@ def _plan_html(rd: ReportData, h: dict, name) -> str:
     trusted = h['beats_baselines']
     lift = f"{_num(plan.lift, signed=True)} ({plan.lift_pct:+.2f}%)"
     span = f"{lvl} interval {_num(plan.lift_lo, signed=True)} to {_num(plan.lift_hi, signed=True)}"
-    sure = (f" ({span}; probability that it beats the current allocation: {plan.p_better:.0%})" if trusted else
+    sure = (f" ({span}; probability that it beats the current allocation: {plan.p_better:.0%}, under a model that "
+            f"{e(h['verdict']['clause'])})" if trusted else
             f" ({span}, conditional on a model that failed its holdout: no probability of beating the current "
             "allocation is given)") if h['members'] > 1 else ''
     total = e((_num(plan.current_total) + ' ' + amount(unit=plan.unit).strip(' ()')).strip())
@@ -603,10 +606,24 @@ def report_config(settings=None, overrides=(), **values) -> MMMConfig:
         if v is not None: set_value(cfg, _SETTING_KEYS.get(name, f'report.{name}'), v)
     return cfg
 
+def source_checkout() -> Path|None:
+    "The project's root when the package runs from a source checkout (an editable install), else None (an installed wheel)."
+    root = Path(deepcausal_nb.__file__).resolve().parent.parent
+    return root if (root/'pyproject.toml').is_file() and (root/'nbs').is_dir() else None
+
+def user_cache_dir() -> Path:
+    "Where an installed package keeps what it generates: $XDG_CACHE_HOME/deepcausal_nb, else ~/.cache/deepcausal_nb."
+    base = Path(os.environ.get('XDG_CACHE_HOME') or '.')
+    return (base if base.is_absolute() else Path.home()/'.cache')/'deepcausal_nb'
+
+def demo_path(checkout: Path|None) -> Path:
+    "Where the demo dataset lives: data/demo.csv of a source checkout, else demo.csv in `user_cache_dir()`."
+    return checkout/'data'/'demo.csv' if checkout else user_cache_dir()/'demo.csv'
+
 def demo_data() -> Path:
-    "The project's demo dataset (data/demo.csv in the project, simulated with known truth on first use)."
+    "The demo dataset, simulated with known truth on first use: data/demo.csv in a source checkout, else in the user's cache."
     from deepcausal_nb.simulate import simulate, write_simulation
-    path = Path(__file__).resolve().parents[1]/'data'/'demo.csv'
+    path = demo_path(source_checkout())
     if not path.exists(): write_simulation(simulate(), path)
     return path
 
@@ -648,9 +665,20 @@ def prepare_report(data=None,                    # CSV/parquet in long format; N
     return analyse(fitted, panel, cfg, cost_per_unit=cost_per_unit, source=str(data))
 
 # %% ../nbs/13_report.ipynb #42cd5004
+def _packaged_template() -> Path|None:
+    "The template a wheel ships as package data (deepcausal_nb/templates/mmm_report.ipynb), or None."
+    from importlib.resources import files
+    try: path = files('deepcausal_nb.templates')/'mmm_report.ipynb'
+    except ModuleNotFoundError: return None       # an editable install does not map the package onto reports/
+    return Path(str(path)) if path.is_file() else None
+
 def default_template() -> Path:
-    "reports/mmm_report.ipynb of this project."
-    return Path(__file__).resolve().parents[1]/'reports'/'mmm_report.ipynb'
+    "The report template: the one an installed package ships, else reports/mmm_report.ipynb of the source checkout."
+    path = _packaged_template()
+    root = source_checkout()
+    if path is None and root is not None: path = root/'reports'/'mmm_report.ipynb'
+    if path is None or not path.is_file(): raise ReportError("the report template mmm_report.ipynb is missing: reinstall deepcausal_nb")
+    return path
 
 def template_parameters(template=None) -> dict:
     "Names and default values of the template's `parameters` cell."
