@@ -117,29 +117,79 @@ def test_killed_fit_leaves_a_loadable_checkpoint(tmp_path):
     assert saved.info['checkpoint_epoch'] >= 49
     assert np.isfinite(saved.predict(load_panel(data, holdout_weeks=8))).all()
 
-def test_confounded_simulation_and_calibrated_fit(tmp_path):
-    import pandas as pd
-    data = tmp_path/'conf.csv'
-    r = cli('simulate', data, '--regions', 6, '--weeks', 70, '--channels', 3, '--seed', 2, '--confounded', '--experiments', 2)
+@pytest.fixture(scope='module')
+def calibrated_run(tmp_path_factory):
+    "A confounded panel with 2 lift tests (`simulate --experiments`) and a fit calibrated on them (tests below share it)."
+    d = tmp_path_factory.mktemp('calibrated')
+    r = cli('simulate', d/'conf.csv', '--regions', 6, '--weeks', 70, '--channels', 3, '--seed', 2, '--confounded',
+            '--experiments', 2)
     assert r.returncode == 0, r.stderr
-    tests = tmp_path/'conf.experiments.csv'
+    r = cli('fit', d/'conf.csv', '--experiments', d/'conf.experiments.csv', '--out', d/'run', *FAST_FIT,
+            '--set', 'members=2', '--set', 'member_epochs=10')
+    assert r.returncode == 0, r.stderr
+    return d, r
+
+def test_confounded_simulation_and_calibrated_fit(calibrated_run, tmp_path):
+    import pandas as pd
+    d, fitted = calibrated_run
+    data, tests = d/'conf.csv', d/'conf.experiments.csv'
     tab = pd.read_csv(tests)
     assert list(tab.columns) == ['channel', 'start', 'end', 'regions', 'spend_change', 'lift', 'lift_se', 'measure_weeks_after'] and len(tab) == 2
     assert 'control_demand' not in pd.read_csv(data, nrows=1).columns              # the demand is not in the data
-    assert 'control_demand' in json.loads((tmp_path/'conf.truth.json').read_text())['controls']
+    assert 'control_demand' in json.loads((d/'conf.truth.json').read_text())['controls']
     bad = tmp_path/'bad.csv'
     tab.assign(channel=['serch_impressions', tab.channel[1]]).to_csv(bad, index=False)
     r = cli('fit', data, '--experiments', bad, '--out', tmp_path/'badrun', *FAST_FIT)
     assert r.returncode == 2 and "row 1: channel 'serch_impressions'" in r.stderr and 'did you mean' in r.stderr
     assert not (tmp_path/'badrun'/'model.pt').exists()
-    r = cli('fit', data, '--experiments', tests, '--out', tmp_path/'run', *FAST_FIT, '--set', 'members=2', '--set', 'member_epochs=10')
-    assert r.returncode == 0, r.stderr
-    assert r.stdout.count('lift test ') == 2 and 'before calibration' in r.stdout
-    run = json.loads((tmp_path/'run'/'run.json').read_text())['experiments']
+    assert fitted.stdout.count('lift test ') == 2 and 'before calibration' in fitted.stdout
+    run = json.loads((d/'run'/'run.json').read_text())['experiments']
     assert run['file'] == str(tests.resolve()) and len(run['tests']) == 2
     assert set(run['calibrated_channels']) | {c['channel'] for c in run['conflicts']} == set(tab.channel)
-    out = pd.read_csv(tmp_path/'run'/'experiments.csv')
+    out = pd.read_csv(d/'run'/'experiments.csv')
     assert {'lift', 'model_lift', 'model_lift_lo', 'model_lift_hi', 'lift_before', 'z', 'conflict'} <= set(out.columns)
+
+def plain_table(path):
+    "Read a CSV the tool wrote with plain `pandas.read_csv` and check it is one table: no column mixes numbers and text."
+    import pandas as pd
+    table = pd.read_csv(path)
+    assert len(table) and len(table.columns) > 1, path
+    for name, column in table.items():
+        if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column): continue
+        numbers = pd.to_numeric(column, errors='coerce').notna()
+        assert not numbers.any(), f"{path.name}: column {name!r} mixes numbers and text ({column[~numbers].iloc[-1]!r})"
+    return table
+
+# Columns that must come out as numbers, per file the CLI writes (simulate, fit with lift tests, optimize, forecast).
+NUMERIC = {'conf.csv': ['sales', 'tv_impressions', 'tv_spend'], 'conf.truth.csv': ['value'],
+           'conf.experiments.csv': ['spend_change', 'lift', 'lift_se'],
+           'contributions.csv': ['value'], 'predictions.csv': ['actual', 'predicted', 'predicted_lo', 'predicted_hi'],
+           'channels.csv': ['contribution', 'share', 'roi', 'roi_lo', 'roi_hi'], 'edges.csv': ['weight'],
+           'experiments.csv': ['lift', 'lift_se', 'model_lift', 'model_lift_lo', 'model_lift_hi'],
+           'allocation.csv': ['current', 'optimal', 'lower', 'upper', 'marginal_roi', 'lift', 'lift_lo', 'lift_hi'],
+           'forecast.csv': ['predicted']}
+
+def test_every_csv_the_cli_writes_loads_with_plain_read_csv(calibrated_run):
+    import pandas as pd
+    d, _ = calibrated_run
+    run = d/'run'
+    optimized = cli('optimize', run, '--budget', '110%', '--force')
+    assert optimized.returncode == 0, optimized.stderr
+    hist = pd.read_csv(d/'conf.csv', parse_dates=['date'])
+    plan = hist[hist.date > hist.date.max() - pd.Timedelta(weeks=2)]             # the last 2 weeks, moved 2 weeks on
+    plan.assign(date=plan.date + pd.Timedelta(weeks=2)).drop(columns='sales').to_csv(d/'plan.csv', index=False)
+    r = cli('forecast', run, d/'plan.csv', '--force')
+    assert r.returncode == 0, r.stderr
+    written = {p.name: p for p in [*d.glob('conf*.csv'), *run.glob('*.csv')]}
+    assert set(NUMERIC) <= set(written), sorted(set(NUMERIC) - set(written))
+    for name, path in written.items():
+        table = plain_table(path)
+        numeric = NUMERIC.get(name, [])
+        assert all(pd.api.types.is_numeric_dtype(table[c]) for c in numeric), (name, table.dtypes.to_dict())
+    verdict = json.loads((run/'allocation.json').read_text())                     # the plan's verdict: beside the table
+    assert verdict['verdict'] == optimized.stdout.strip().splitlines()[-1]            # the line the console ends with
+    assert verdict['lift_lo'] <= verdict['lift'] <= verdict['lift_hi'] and 0 <= verdict['p_better'] <= 1
+    assert {'lift_pct', 'budget', 'current_total', 'weeks'} <= set(verdict)
 
 def test_unpaid_channel_fit_optimize_and_reuse_in_a_report(tmp_path):
     "A panel where one channel has no spend column (an organic channel): fit, reload, optimise and reuse the model."
@@ -156,7 +206,8 @@ def test_unpaid_channel_fit_optimize_and_reuse_in_a_report(tmp_path):
     assert r.returncode == 0, r.stderr
     assert 'allocation written to' in r.stdout and 'expected lift' in r.stdout
     assert 'outside the budget (no spend column and no cost_per_unit): social' in r.stdout   # said, not silently dropped
-    plan = pd.read_csv(run/'allocation.csv', skipfooter=1, engine='python')
+    plan = pd.read_csv(run/'allocation.csv')
+    assert json.loads((run/'allocation.json').read_text())['held'] == ['social_impressions']
     assert {'tv_impressions', 'search_impressions'} <= set(plan.channel) and 'social_impressions' not in set(plan.channel)
     out = tmp_path/'report'/'organic.html'
     r = cli('report', data, '--out', out, '--no-progress', '-p', f'model={run/"model.pt"}', '-p', 'holdout_weeks=6')

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's one test command (README, .ci/run): set-up if needed, notebooks clean and library in sync,
-# README in sync with nbs/index.ipynb, every notebook's inline tests, then pytest (its summary line ends the run).
+# README in sync with nbs/index.ipynb, every notebook's inline tests, the installed wheel (tools/wheel_check.sh),
+# then pytest (its summary line ends the run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
@@ -21,4 +22,5 @@ echo "notebooks clean, library in sync"
 python tools/readme.py --check
 nbdev-test --n-workers 2
 echo "notebook tests passed"
+bash tools/wheel_check.sh      # the wheel in a fresh virtualenv, every command run from outside the checkout
 python -m pytest -rs tests
