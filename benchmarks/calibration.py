@@ -20,13 +20,14 @@ from deepcausal_nb.data import load_panel
 from deepcausal_nb.simulate import simulate
 from deepcausal_nb.cli import CONFOUNDED
 from deepcausal_nb.train import fit
+from deepcausal_nb.decompose import activity_check
 from deepcausal_nb.metrics import regression_metrics, baseline_metrics
 
 DESIGN = dict(regions=40, weeks=130, channels=5, **CONFOUNDED)
 
 def shares(fitted, panel, m, total): return fitted.components(panel)['channels'][m].sum(0) / total
 
-def run(seed: int, n_tests: int, overrides: list) -> dict:
+def run(seed: int, n_tests: int, overrides: list, save: str|None = None) -> dict:
     sim = simulate(seed=seed, experiments=n_tests, **DESIGN)
     panel = load_panel(sim.data, holdout_weeks=HOLDOUT)
     true = true_contributions(sim, panel); m = panel.mask; total = panel.kpi[m].sum()
@@ -39,18 +40,24 @@ def run(seed: int, n_tests: int, overrides: list) -> dict:
         f = fit(panel, cfg, experiments=tests, compare=False)
         n = f.n_train
         base = baseline_metrics(panel.kpi, panel.mask, n)
-        out[name] = dict(error_pp=(100 * (shares(f, panel, m, total) - truth)).tolist(), seconds=time.perf_counter() - t0,
+        seconds = time.perf_counter() - t0
+        if save: Path(save).mkdir(parents=True, exist_ok=True); f.save(Path(save) / f'seed{seed}_{name}.pt')
+        check = activity_check(f, panel)   # does each channel's contribution follow its activity (a saturated stand-in does not)
+        out[name] = dict(error_pp=(100 * (shares(f, panel, m, total) - truth)).tolist(), seconds=seconds,
+                         elasticity=check.elasticity.tolist(), activity_share=check.activity_share.tolist(), variation=check.variation.tolist(), flagged=check.flagged.tolist(),
                          wape=regression_metrics(panel.kpi[:, n:], f.predict(panel)[:, n:], panel.mask[:, n:])['wape'],
                          naive_wape=min(v['holdout']['wape'] for v in base.values()),
                          conflicts=int(f.experiments.conflict.sum()) if f.experiments is not None else 0)
     return out
 
 def table(results: list) -> str:
-    lines = ['| seed | tests | channel | tested | true share % | error without (pp) | error with (pp) |', '|---|---|---|---|---|---|---|']
+    lines = ['| seed | tests | channel | tested | true share % | error without (pp) | error with (pp) | elasticity without | with | activity share without | with | variation without | with | flagged without | with |',
+             '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|']
     for r in results:
         for c, name in enumerate(r['channels']):
             lines.append(f"| {r['seed']} | {r['tests']} | {name} | {'yes' if name in r['tested'] else ''} | {100 * r['true'][c]:.2f} | "
-                         f"{r['without']['error_pp'][c]:+.2f} | {r['with']['error_pp'][c]:+.2f} |")
+                         f"{r['without']['error_pp'][c]:+.2f} | {r['with']['error_pp'][c]:+.2f} | {r['without']['elasticity'][c]:.2f} | {r['with']['elasticity'][c]:.2f} | "
+                         f"{r['without']['activity_share'][c]:.2f} | {r['with']['activity_share'][c]:.2f} | {r['without']['variation'][c]:.2f} | {r['with']['variation'][c]:.2f} | {'yes' if r['without']['flagged'][c] else ''} | {'yes' if r['with']['flagged'][c] else ''} |")
     lines += ['', '| seed | tests | share MAE without | with | tested max abs error without | with | untested max abs error without | with | holdout WAPE without | with | best naive | conflicts | fit s (with) |',
               '|---|---|---|---|---|---|---|---|---|---|---|---|---|']
     for r in results:
@@ -67,13 +74,14 @@ if __name__ == '__main__':
     ap.add_argument('--tests', default='', help='tests per panel, one per seed (default 2, 3, 4, 2, ...)')
     ap.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', help='setting override (repeatable)')
     ap.add_argument('--json', help='also write the results here')
+    ap.add_argument('--save', metavar='DIR', help='also save every fitted model there (seed{S}_without.pt, seed{S}_with.pt)')
     a = ap.parse_args()
     warnings.filterwarnings('ignore')
     seeds = [int(s) for s in a.seeds.split(',')]
     counts = [int(n) for n in a.tests.split(',')] if a.tests else [2 + i % 3 for i in range(len(seeds))]
     results = []
     for seed, n in zip(seeds, counts):
-        results.append(run(seed, n, a.set))
+        results.append(run(seed, n, a.set, a.save))
         print(f"seed {seed}: {n} tests done", file=sys.stderr, flush=True)
     if a.json: Path(a.json).write_text(json.dumps(results, indent=2))
     print(table(results))

@@ -51,6 +51,10 @@ class ModelConfig:
     modulation_min_regions: int = 10 # fewer regions: coefficients constant over time (one series cannot tell a drifting effect from a drifting baseline)
     modulation_sd: float = 0.3       # prior sd of the log-multiplier of a coefficient in a region-week
     modulation_step_sd: float = 0.05 # prior sd of its week-to-week change: effectiveness drifts, it does not jump
+    modulation: str = 'region'       # GRU multiplier per 'region' and week, or 'shared': per week, all regions alike
+    week_effects_sd: float = 0.0     # > 0: one baseline effect per fitted week, shared by all regions (its prior sd); 0: off
+    week_effects_step_sd: float = 0.0 # > 0: also a prior on its week-to-week change (random-walk step sd)
+    week_effects_min_regions: int = 10 # fewer regions: no week effects (a week's shock and its media are one)
     drift_knot_sd: float = 0.15      # prior sd of the change, knot to knot, of a channel's smooth (all-region) effectiveness drift
     region_scale_sd: float = 0.2     # prior sd of a region's log media scale (all channels' effects larger/smaller there)
     coef_sd: float = 0.2             # half-normal prior scale of a channel's mean coefficient β_c (the KPI share of a region's mean week at saturation)

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['RUN_FILES', 'contributions_frame', 'prediction_interval', 'predictions_frame', 'channel_table', 'summarise', 'shares',
-           'metrics_report', 'experiments_record', 'write_run', 'control_references']
+           'metrics_report', 'experiments_record', 'write_run', 'activity_check', 'control_references']
 
 # %% ../nbs/08_decompose.ipynb #a68d7e7e
 import json
@@ -166,6 +166,41 @@ def write_run(fitted: FittedMMM, panel: Panel, out_dir, source=None,
     fitted.edges().to_csv(paths['edges'], index=False)
     fitted.save(paths['model'])
     return paths
+
+# %% ../nbs/08_decompose.ipynb #4dbb049d
+def activity_check(fitted: FittedMMM, panel: Panel,
+                   min_elasticity: float = 0.15,     # below: the contribution barely responds to the activity (saturated)
+                   min_activity_share: float = 0.5,  # below: the coefficient, not the activity, moves the contribution
+                   min_variation: float = 0.5,       # below: the contribution is nearly a constant level in each region (a stand-in for the baseline)
+                  ) -> pd.DataFrame:
+    "Per channel: how much its contribution follows its own activity (`elasticity` = mROI/ROI, `activity_share`), its share of the KPI, and a flag."
+    comp = fitted.components(panel, members=True)
+    n = fitted.n_train
+    m = panel.mask[:, :n]                                                      # [R, n]
+    ch, coef, h = (comp[k][:, :, :n] for k in ('channels', 'coefficients', 'saturated'))   # [M, R, n, C]
+    slope = fitted.model.slope.detach().numpy()[:, None, None]                 # [M, 1, 1, C]
+    on = m[None, ..., None] & (h > 1e-6)                                       # the cells where the channel airs
+    w = np.where(on, ch, 0.)
+    elasticity = (w * slope * (1 - h)).sum((1, 2)) / np.maximum(w.sum((1, 2)), 1e-12)      # [M, C]
+    k = np.maximum(on.sum((1, 2)), 1)
+    def var(x):   # variance over the aired cells [M, C]
+        mu = np.where(on, x, 0.).sum((1, 2)) / k
+        return np.where(on, (x - mu[:, None, None]) ** 2, 0.).sum((1, 2)) / k
+    # the contribution with each region's coefficient held at its mean over the weeks: what the activity alone moves
+    ratio = ch / np.maximum(coef, 1e-30)                                       # KPI units per unit coefficient (∝ hill)
+    held = np.where(on, coef, 0.).sum(2, keepdims=True) / np.maximum(on.sum(2, keepdims=True), 1) * ratio
+    va, vc = var(held), var(ch - held)
+    share = va / np.maximum(va + vc, 1e-30)
+    # within each region, the contribution's coefficient of variation over the weeks, weighted by the region's contribution
+    mc = np.where(m[None, ..., None], ch, 0.).sum(2) / np.maximum(m.sum(1), 1)[None, :, None]           # [M, R, C]
+    sc = np.sqrt(np.where(m[None, ..., None], (ch - mc[:, :, None]) ** 2, 0.).sum(2) / np.maximum(m.sum(1), 1)[None, :, None])
+    variation = (sc / np.maximum(mc, 1e-30) * mc).sum(1) / np.maximum(mc.sum(1), 1e-30)                # [M, C]
+    total = panel.kpi[:, :n][m].sum()
+    out = pd.DataFrame(dict(channel=panel.channels, kpi_share=np.where(m[None, ..., None], ch, 0.).sum((1, 2)).mean(0) / total,
+                            elasticity=elasticity.mean(0), activity_share=share.mean(0), saturation=(w * h).sum((1, 2)).mean(0) / np.maximum(w.sum((1, 2)).mean(0), 1e-12)))
+    out['variation'] = variation.mean(0)
+    out['flagged'] = (out.elasticity < min_elasticity) | (out.activity_share < min_activity_share) | (out.variation < min_variation)
+    return out
 
 # %% ../nbs/08_decompose.ipynb #4a7ab7a7
 def control_references(fitted: FittedMMM, panel: Panel) -> pd.DataFrame:

@@ -91,6 +91,7 @@ class DeepCausalMMM(nn.Module):
         self.trend_shared = nn.Parameter(torch.empty(M, 0))                # s_k, sized by `set_fit_weeks`
         self.trend_region = nn.Parameter(torch.empty(M, n_regions, 0))     # d_rk
         self.coef_drift = nn.Parameter(torch.empty(M, C, 0))               # w_ck: each channel's smooth drift in effectiveness
+        self.week_effect = nn.Parameter(torch.empty(M, 0))                 # e_t: one baseline effect per fitted week, all regions (`week_effects_sd` > 0)
         self.register_buffer('basis', torch.empty(0, 0))
         self.register_buffer('half_saturation_centre', torch.ones(C))      # prior centre of K_c (scaled adstocked media)
         self.register_buffer('control_reference', torch.zeros(K))          # standardised control value that contributes 0
@@ -153,6 +154,8 @@ class DeepCausalMMM(nn.Module):
             self.trend_region = nn.Parameter(torch.zeros(M, self.n_regions, k, device=dev))
             self.coef_drift = nn.Parameter(torch.zeros(M, len(self.channels), k, device=dev))
             self._trend_draws(k)
+        n_week = n_fit if self.cfg.week_effects_sd > 0 else 0
+        if self.week_effect.shape[1] != n_week: self.week_effect = nn.Parameter(torch.zeros(M, n_week, device=dev))
         self.n_fit = n_fit
         return self
 
@@ -174,9 +177,17 @@ class DeepCausalMMM(nn.Module):
             basis = torch.cat([basis, last.expand(n_weeks - n, -1)])
         return basis[:n_weeks]
 
+    def week_effects(self, n_weeks: int) -> Tensor:
+        "The weekly effects shared by all regions [members, n_weeks]: e_t on fitted weeks; after them held at their mean over the last `forecast_weeks` fitted weeks (as the level is)."
+        e, n = self.week_effect, self.week_effect.shape[1]
+        if n == 0: return e.new_zeros(e.shape[0], n_weeks)
+        held = e[:, max(0, n - self.cfg.forecast_weeks):].mean(1, keepdim=True)
+        return torch.cat([e, held.expand(-1, max(n_weeks - n, 0))], 1)[:, :n_weeks]
+
     def level(self, n_weeks: int) -> Tensor:
-        "Each region's level b_r + Σ_k (s_k + d_rk) φ_k(t): [members, regions, n_weeks]."
-        return self.region_base[..., None] + (self.trend_shared[:, None] + self.trend_region) @ self.time_basis(n_weeks).T
+        "Each region's level b_r + Σ_k (s_k + d_rk) φ_k(t) + e_t: [members, regions, n_weeks]."
+        return self.region_base[..., None] + (self.trend_shared[:, None] + self.trend_region) @ self.time_basis(n_weeks).T \
+               + self.week_effects(n_weeks)[:, None]
 
     # the learned marketing parameters, in interpretable units: [members, channels]
     @property
@@ -218,7 +229,9 @@ class DeepCausalMMM(nn.Module):
             hd = h.detach()
             gru_in = torch.cat([h, self.dag.propagate(hd) - hd, controls[None].expand(M, R, T, -1),
                                 season[None, None].expand(M, R, T, -1), pos[None, None, :, None].expand(M, R, T, 1)], -1)
-            g = self._gru_forward(gru_in)                                            # [M, R, T, C]
+            if self.cfg.modulation == 'shared':   # one GRU run on the regions' mean inputs: a multiplier per channel-week, all regions alike
+                g = self._gru_forward(gru_in.mean(1, keepdim=True)).expand(M, R, T, C)
+            else: g = self._gru_forward(gru_in)                                      # [M, R, T, C]
         else: g = gru
         drift = self.time_basis(T) @ self.coef_drift.transpose(1, 2)                 # [M, T, C] smooth, shared by regions
         modulation = self.cfg.coef_log_range * torch.tanh(g + drift[:, None])        # log-multiplier of the coefficient
@@ -259,5 +272,8 @@ class DeepCausalMMM(nn.Module):
         media = 0.5 * sq((self.log_half_saturation - self.half_saturation_centre.log()) / cfg.half_saturation_sd - self.draw_half_saturation) \
               + 0.5 * sq((self.slope.log() - math.log(cfg.hill_slope_prior)) / cfg.hill_slope_sd - self.draw_slope) \
               + 0.5 * sq(self.region_scale / cfg.region_scale_sd - self.draw_region_scale) + 0.5 * sq(self.coef / cfg.coef_sd - self.draw_coef)
-        return dict(trend=trend, modulation=modulation, media=media,
+        e = self.week_effect
+        week = (0.5 * sq(e / cfg.week_effects_sd) if e.shape[1] else e.new_zeros(e.shape[0])) \
+             + (0.5 * sq(e.diff(dim=1) / cfg.week_effects_step_sd) if e.shape[1] > 1 and cfg.week_effects_step_sd > 0 else 0.)
+        return dict(trend=trend, modulation=modulation, media=media, week=week,
                     dag=cfg.dag_weight * self.dag.sem_loss(out['adstocked'][:, :, :n].detach(), fm))

@@ -414,6 +414,7 @@ class FittedMMM:
         scaler = PanelScaler(blob['n_train'], *(s[k].numpy() for k in ('kpi_scale', 'media_scale', 'control_mean', 'control_std')))
         model = DeepCausalMMM(len(blob['regions']), cols.media, len(cols.controls), cfg.model, members=blob['members']).set_fit_weeks(len(times), blob['n_fit'])
         if old: blob['state'].update({k: v for k, v in model.state_dict().items() if k in model.DRAWS})   # format 2 had no prior draws
+        blob['state'].setdefault('week_effect', model.week_effect.detach())   # saved before week effects existed: none
         try: model.load_state_dict(blob['state'])
         except RuntimeError as e: raise ModelFileError(f"{path}: weights do not match the model they describe ({str(e).splitlines()[0]})") from None
         return cls(model.eval(), scaler, cfg, cols, blob['regions'], times, blob['n_train'], json.loads(blob['info']))
@@ -470,6 +471,12 @@ def fit(panel: Panel,                 # the data (see `load_panel`)
         # equally well: without regions to tell them apart, time-varying coefficients only fit noise
         notes.append(f"time-varying coefficients off: {panel.n_regions} region(s) < model.modulation_min_regions={cfg.model.modulation_min_regions}")
         cfg.model.coef_log_range = 0.
+    if cfg.model.modulation not in ('region', 'shared'):
+        raise TrainingError(f"model.modulation must be 'region' or 'shared', not {cfg.model.modulation!r}")
+    if cfg.model.week_effects_sd > 0 and panel.n_regions < cfg.model.week_effects_min_regions:
+        # in one series (or a handful) a week's own effect takes whatever the media did that week
+        notes.append(f"week effects off: {panel.n_regions} region(s) < model.week_effects_min_regions={cfg.model.week_effects_min_regions}")
+        cfg.model.week_effects_sd = 0.
     t0 = time.perf_counter()
     torch.set_num_threads(max(1, min(torch.get_num_threads(), 4)))
     few_malloc_arenas()
