@@ -44,7 +44,7 @@ def run(seed: int, n_tests: int, overrides: list, save: str|None = None) -> dict
         if save: Path(save).mkdir(parents=True, exist_ok=True); f.save(Path(save) / f'seed{seed}_{name}.pt')
         check = activity_check(f, panel)   # does each channel's contribution follow its activity (a saturated stand-in does not)
         out[name] = dict(error_pp=(100 * (shares(f, panel, m, total) - truth)).tolist(), seconds=seconds,
-                         elasticity=check.elasticity.tolist(), activity_share=check.activity_share.tolist(), variation=check.variation.tolist(), flagged=check.flagged.tolist(),
+                         elasticity=check.elasticity.tolist(), activity_share=check.activity_share.tolist(), variation=check.variation.tolist(), flagged=check.baseline_like.tolist(),
                          wape=regression_metrics(panel.kpi[:, n:], f.predict(panel)[:, n:], panel.mask[:, n:])['wape'],
                          naive_wape=min(v['holdout']['wape'] for v in base.values()),
                          conflicts=int(f.experiments.conflict.sum()) if f.experiments is not None else 0)

@@ -99,6 +99,7 @@ def _fit_job(job: dict) -> dict:
     from deepcausal_nb.train import fit, TrainingError
     from deepcausal_nb.decompose import write_run
     from deepcausal_nb.cluster import worker_address
+    import pandas as pd
     cfg, out = job['config'], Path(job['out'])
     panel = load_panel(job['data'], **job['columns'], config=cfg.data)
     for w in panel.warnings: print(f"warning: {w}", file=sys.stderr)
@@ -118,12 +119,15 @@ def _fit_job(job: dict) -> dict:
         raise TrainingError(f"{e} (last good model saved to {out/'model.diverged.pt'})") from None
     paths = write_run(fitted, panel, out, source=job['data'], experiments=job.get('experiments'))
     ck.unlink(missing_ok=True)    # the finished model supersedes it
-    return dict(metrics=json.loads(paths['metrics'].read_text()), shape=(panel.n_regions, panel.n_weeks, panel.n_channels), experiments=fitted.info.get('experiments'),
+    channels = pd.read_csv(paths['channels'])
+    like = [panel.labels.get(c, c) for c in channels.channel[channels.baseline_like]]   # `activity_check`: not identified
+    return dict(metrics=json.loads(paths['metrics'].read_text()), baseline_like=like, shape=(panel.n_regions, panel.n_weeks, panel.n_channels), experiments=fitted.info.get('experiments'),
                 fit_seconds=fitted.info['fit_seconds'], worker=worker_address())
 
 def cmd_fit(args) -> int:
     "Fit a model and write a run directory (on a Dask worker with --scheduler)."
     from deepcausal_nb.decompose import RUN_FILES
+    from deepcausal_nb.metrics import baseline_name
     cfg = config_from_args(args)
     for key, v in (('train.epochs', args.epochs), ('train.seed', args.seed), ('data.holdout_weeks', args.holdout_weeks)):
         if v is not None: set_value(cfg, key, v)
@@ -150,12 +154,16 @@ def cmd_fit(args) -> int:
         best = min(base, key=lambda k: base[k]['holdout']['rmse'])
         print(f"holdout ({m['holdout_weeks']} weeks): R2 {h['r2']:.4f}  within-region R2 {h['r2_within']:.3f}  RMSE {_fmt(h['rmse'])}  WAPE {h['wape']:.4f}")
         b = base[best]['holdout']
-        print(f"best naive baseline ({best}): R2 {b['r2']:.4f}  RMSE {_fmt(b['rmse'])}  WAPE {b['wape']:.4f}" +
+        print(f"best naive baseline ({baseline_name(best, R)}): R2 {b['r2']:.4f}  RMSE {_fmt(b['rmse'])}  WAPE {b['wape']:.4f}" +
               ("" if h['rmse'] < b['rmse'] else "  <- the model does NOT beat it"))
     for e in r.get('experiments') or []:
         print(f"lift test {e['channel']} {e['start']}..{e['end']}: measured {_fmt(e['lift'])} ± {_fmt(e['lift_se'])}, model {_fmt(e['model_lift'])}"
               + (f" (before calibration {_fmt(e['lift_before'])})" if e.get('lift_before') is not None else '')
               + ("  <- CONFLICT with the data: left out of the fit" if e['conflict'] else ''))
+    if r.get('baseline_like'):
+        print(f"baseline-like: {', '.join(r['baseline_like'])}: the contribution is nearly a constant level in each region "
+              "(or saturated), so the data cannot tell it from the baseline; its share rests on the priors: a lift test "
+              "would settle it (channels.csv: baseline_like)")
     print(f"run written to {out}")
     return 0
 

@@ -66,7 +66,7 @@ def channel_table(fitted: FittedMMM, panel: Panel,
                   curves: list|None = None,   # `response_curves` of the planning window, for the marginal ROI (computed when None)
                   interval: float|None = None,# level of every `_lo`/`_hi` column; default `report.interval`
                  ) -> pd.DataFrame:
-    "Per channel: contribution (KPI units, all observed weeks), share of total KPI, spend, ROI, marginal ROI and the learned parameters; each with its ensemble interval."
+    "Per channel: contribution (KPI units, all observed weeks), share of total KPI, spend, ROI, marginal ROI and the learned parameters; each with its ensemble interval; whether it is baseline-like."
     level = interval or fitted.config.report.interval
     comp = _members(comp if comp is not None else fitted.components(panel, members=True))
     m = panel.mask
@@ -88,7 +88,11 @@ def channel_table(fitted: FittedMMM, panel: Panel,
     cols.update(mroi=[per * c.marginal_return for c in curves], mroi_lo=[per * x[0] for x in mroi], mroi_hi=[per * x[1] for x in mroi],
                 mroi_unit=[roi_unit(panel, fitted.config.report.currency, c.unit) for c in curves])
     pt = fitted.parameters_table(level)
-    return pd.DataFrame(cols).assign(**{k: pt[k].to_numpy() for k in pt.columns if k.startswith(('adstock_decay', 'hill_half_saturation', 'hill_slope'))})
+    table = pd.DataFrame(cols).assign(**{k: pt[k].to_numpy() for k in pt.columns
+                                         if k.startswith(('adstock_decay', 'hill_half_saturation', 'hill_slope'))})
+    # whether the data tell each channel from the baseline (`activity_check`, below)
+    check = activity_check(fitted, panel, comp=comp)[['channel', 'elasticity', 'variation', 'baseline_like']]
+    return table.merge(check, on='channel')
 
 # %% ../nbs/08_decompose.ipynb #5ba70993
 def summarise(contrib: pd.DataFrame,          # from `contributions_frame`
@@ -171,10 +175,11 @@ def write_run(fitted: FittedMMM, panel: Panel, out_dir, source=None,
 def activity_check(fitted: FittedMMM, panel: Panel,
                    min_elasticity: float = 0.15,     # below: the contribution barely responds to the activity (saturated)
                    min_activity_share: float = 0.5,  # below: the coefficient, not the activity, moves the contribution
-                   min_variation: float = 0.5,       # below: the contribution is nearly a constant level in each region (a stand-in for the baseline)
+                   min_variation: float = 0.5,       # below: the contribution is nearly a constant level in each region
+                   comp: dict|None = None,           # `fitted.components(panel, members=True)` when already computed
                   ) -> pd.DataFrame:
     "Per channel: how much its contribution follows its own activity (`elasticity` = mROI/ROI, `activity_share`), its share of the KPI, and a flag."
-    comp = fitted.components(panel, members=True)
+    comp = _members(comp if comp is not None else fitted.components(panel, members=True))
     n = fitted.n_train
     m = panel.mask[:, :n]                                                      # [R, n]
     ch, coef, h = (comp[k][:, :, :n] for k in ('channels', 'coefficients', 'saturated'))   # [M, R, n, C]
@@ -199,7 +204,7 @@ def activity_check(fitted: FittedMMM, panel: Panel,
     out = pd.DataFrame(dict(channel=panel.channels, kpi_share=np.where(m[None, ..., None], ch, 0.).sum((1, 2)).mean(0) / total,
                             elasticity=elasticity.mean(0), activity_share=share.mean(0), saturation=(w * h).sum((1, 2)).mean(0) / np.maximum(w.sum((1, 2)).mean(0), 1e-12)))
     out['variation'] = variation.mean(0)
-    out['flagged'] = (out.elasticity < min_elasticity) | (out.activity_share < min_activity_share) | (out.variation < min_variation)
+    out['baseline_like'] = (out.elasticity < min_elasticity) | (out.activity_share < min_activity_share) | (out.variation < min_variation)
     return out
 
 # %% ../nbs/08_decompose.ipynb #4a7ab7a7

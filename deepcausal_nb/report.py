@@ -230,6 +230,8 @@ def headline(rd: ReportData) -> dict:
                # a channel's effect is told apart from zero when its contribution's interval excludes 0
                distinguishable=[r.channel for r in ch.itertuples() if r.contribution_lo > 0],
                not_distinguishable=[r.channel for r in ch.itertuples() if not r.contribution_lo > 0],
+               # a contribution that is a near-constant level in each region (or saturated) trades with the baseline
+               baseline_like=[r.channel for r in ch.itertuples() if r.baseline_like],
                plan=None if rd.plan is None else rd.plan.summary(), plan_note=rd.plan_note, provenance=provenance(rd),
                not_used=list(rd.panel.warnings) + list(rd.fitted.info.get('notes', [])),
                experiments=experiments_record(rd.fitted))   # ignored columns, masked cells, model parts switched off
@@ -291,6 +293,13 @@ def _intervals_html(h: dict, name) -> str:
     parts.append(f"Not distinguishable from zero: {e(', '.join(map(name, no)))}: the data are consistent with these "
                  "channels doing nothing." if no else under("Every channel's effect is distinguishable from zero."))
     return '<p>' + ' '.join(parts) + '</p>'
+
+def _baseline_like_html(h: dict, name) -> str:
+    "The channels the data cannot tell from the baseline (`activity_check`), named, with what would settle them."
+    if not h['baseline_like']: return ''
+    return (f"<p><b>Baseline-like: {html.escape(', '.join(map(name, h['baseline_like'])))}</b>. Each one's contribution "
+            "is nearly a constant level in each region, or saturated, so the data cannot tell it from the baseline: its "
+            "share rests on the model's priors more than on the data. A lift test would settle it.</p>")
 
 def _plan_html(rd: ReportData, h: dict, name) -> str:
     "The plan at the current total: recommended when the model earned trust, else a muted hypothesis (no probability)."
@@ -369,7 +378,7 @@ def summary_html(rd: ReportData) -> str:
                                    "<code>cost_per_unit</code>, to get one).</small></p>"))
     parts.append(_intervals_html(h, name) if h['members'] > 1 else
                  "<p><small>One fit (<code>train.members = 1</code>): no intervals.</small></p>")
-    parts += [_plan_html(rd, h, name), '</div>']
+    parts += [_baseline_like_html(h, name), _plan_html(rd, h, name), '</div>']
     return '\n'.join(parts)
 
 # %% ../nbs/13_report.ipynb #c13ex001
