@@ -116,7 +116,7 @@ def summarise(contrib: pd.DataFrame,          # from `contributions_frame`
     else: raise ValueError(f"by must be None, 'region', 'period' or 'split', not {by!r}")
     order = list(dict.fromkeys(df['component']))
     wide = df.groupby([key, df['component']], sort=False)['value'].sum().unstack('component')[order]
-    wide['predicted'] = wide.sum(1)
+    wide['predicted'] = wide.sum(axis=1)
     return wide
 
 def shares(summary: pd.DataFrame) -> pd.DataFrame:

@@ -142,7 +142,7 @@ def test_confounded_simulation_and_calibrated_fit(calibrated_run, tmp_path):
     r = cli('fit', data, '--experiments', bad, '--out', tmp_path/'badrun', *FAST_FIT)
     assert r.returncode == 2 and "row 1: channel 'serch_impressions'" in r.stderr and 'did you mean' in r.stderr
     assert not (tmp_path/'badrun'/'model.pt').exists()
-    assert fitted.stdout.count('lift test ') == 2 and 'before calibration' in fitted.stdout
+    assert sum(l.startswith('lift test ') for l in fitted.stdout.splitlines()) == 2 and 'before calibration' in fitted.stdout
     run = json.loads((d/'run'/'run.json').read_text())['experiments']
     assert run['file'] == str(tests.resolve()) and len(run['tests']) == 2
     assert set(run['calibrated_channels']) | {c['channel'] for c in run['conflicts']} == set(tab.channel)

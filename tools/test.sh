@@ -22,5 +22,6 @@ echo "notebooks clean, library in sync"
 python tools/readme.py --check
 nbdev-test --n-workers 2
 echo "notebook tests passed"
+python tools/docs.py           # the documentation site from the executed notebooks (_docs/; tests/test_docs.py opens it)
 bash tools/wheel_check.sh      # the wheel in a fresh virtualenv, every command run from outside the checkout
 python -m pytest -rs tests
