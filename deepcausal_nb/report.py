@@ -4,11 +4,11 @@
 
 # %% auto #0
 __all__ = ['SHARE_RANGE', 'REPORT_PARAMETERS', 'ReportError', 'ReportData', 'analyse', 'best_baselines', 'holdout_verdict',
-           'caveat_html', 'reference_text', 'share_notes', 'provenance', 'footer_html', 'headline', 'summary_html',
-           'experiments_html', 'scenario_panel_html', 'budget_slider_figure', 'live_panel', 'setup_notebook',
-           'report_config', 'source_checkout', 'user_cache_dir', 'demo_path', 'demo_data', 'prepare_report',
-           'default_template', 'template_parameters', 'external_resources', 'notebook_to_html', 'check_data',
-           'render_report', 'render_batch', 'write_index']
+           'caveat_html', 'reference_text', 'share_notes', 'provenance', 'footer_html', 'prior_records', 'headline',
+           'summary_html', 'experiments_html', 'scenario_panel_html', 'budget_slider_figure', 'live_panel',
+           'setup_notebook', 'report_config', 'source_checkout', 'user_cache_dir', 'demo_path', 'demo_data',
+           'prepare_report', 'default_template', 'template_parameters', 'external_resources', 'notebook_to_html',
+           'check_data', 'render_report', 'render_batch', 'write_index']
 
 # %% ../nbs/13_report.ipynb #b3f0a703
 import hashlib, html, json, math, os, re, sys, time, warnings
@@ -19,10 +19,10 @@ import numpy as np, pandas as pd, torch
 import deepcausal_nb
 from .config import DeepCausalError, MMMConfig, load_config, set_value, config_to_dict, control_reference_levels
 from .data import Panel, load_panel, parse_labels, display_names
-from .train import FittedMMM, fit
+from .train import FittedMMM, fit, check_media_priors
 from .experiments import read_experiments
 from .decompose import contributions_frame, predictions_frame, channel_table, summarise, experiments_record
-from .decompose import control_references
+from .decompose import control_references, prior_table
 from .response import response_curves, roi_table
 from .optimize import OptimizeError, plan_budget, budget_scenarios, check_scenarios, budget_curves, optimize_allocation, check_plan
 from .metrics import beats_baselines, BASELINE_NAMES, baseline_name
@@ -201,6 +201,13 @@ def footer_html(rd: ReportData) -> str:
             f'{p["members"]} ensemble member(s); data <code>{e(str(p["data"]))}</code> (sha256 <code>{e(str(p["sha256"]))}</code>); '
             f'rendered {e(p["created"])}. Every setting used is recorded in the report\'s JSON file under <code>provenance</code>.</small></p></div>')
 
+def prior_records(rd: ReportData) -> list[dict]:
+    "The business priors next to what the fit made of them (`prior_table`), JSON-ready; [] when none is set."
+    like = dict(zip(rd.channels.channel, rd.channels.baseline_like))
+    plain = lambda v: _f(v) if isinstance(v, (float, np.floating)) else v.item() if isinstance(v, np.generic) else v
+    rows = prior_table(rd.fitted, rd.panel, baseline_like=like).to_dict('records')
+    return [{k: plain(v) for k, v in r.items()} for r in rows]
+
 def headline(rd: ReportData) -> dict:
     "The report's key numbers: data, quality vs the best naive forecast on each metric, decomposition, channels, plan."
     p, ev, verdict = rd.panel, rd.evaluation, holdout_verdict(rd)
@@ -234,7 +241,8 @@ def headline(rd: ReportData) -> dict:
                baseline_like=[r.channel for r in ch.itertuples() if r.baseline_like],
                plan=None if rd.plan is None else rd.plan.summary(), plan_note=rd.plan_note, provenance=provenance(rd),
                not_used=list(rd.panel.warnings) + list(rd.fitted.info.get('notes', [])),
-               experiments=experiments_record(rd.fitted))   # ignored columns, masked cells, model parts switched off
+               experiments=experiments_record(rd.fitted),   # ignored columns, masked cells, model parts switched off
+               priors=prior_records(rd))
     return out
 
 # %% ../nbs/13_report.ipynb #0a32551a
@@ -300,6 +308,25 @@ def _baseline_like_html(h: dict, name) -> str:
     return (f"<p><b>Baseline-like: {html.escape(', '.join(map(name, h['baseline_like'])))}</b>. Each one's contribution "
             "is nearly a constant level in each region, or saturated, so the data cannot tell it from the baseline: its "
             "share rests on the model's priors more than on the data. A lift test would settle it.</p>")
+
+def _priors_html(h: dict, name) -> str:
+    "'Priors and what the fit made of them': each prior's median and range, the fit's value and interval, a verdict."
+    if not h['priors']: return ''
+    e = html.escape
+    def row(p):
+        n = lambda v: _num(v, pct=p['kind'] == 'share')
+        cells = [e(name(p['channel'])), f"{'ROI' if p['kind'] == 'roi' else 'share'} <small>({e(p['unit'])})</small>",
+                 n(p['prior_median']), f"{n(p['prior_lo'])} to {n(p['prior_hi'])}", n(p['fit']),
+                 f"{n(p['fit_lo'])} to {n(p['fit_hi'])}", e(p['verdict'])]
+        return '<tr>' + ''.join(f'<td>{c}</td>' for c in cells) + '</tr>'
+    head = ['channel', 'prior on', 'prior median', 'prior 90% range', 'fit (training weeks)',
+            f"{100 * h['interval']:.0f}% interval", 'verdict']
+    return ("<h3>Priors and what the fit made of them</h3><table><tr>" + ''.join(f'<th>{e(x)}</th>' for x in head)
+            + '</tr>' + ''.join(map(row, h['priors'])) + '</table>'
+            "<p><small>Moved by the data: the fit lies outside the prior's central 50% range. The prior decides: it "
+            "does not, and the data cannot tell the channel from the baseline. Set with <code>model.roi_prior</code> "
+            "and "
+            "<code>model.share_prior</code> (<code>--roi-prior</code>, <code>--share-prior</code>).</small></p>")
 
 def _plan_html(rd: ReportData, h: dict, name) -> str:
     "The plan at the current total: recommended when the model earned trust, else a muted hypothesis (no probability)."
@@ -378,7 +405,7 @@ def summary_html(rd: ReportData) -> str:
                                    "<code>cost_per_unit</code>, to get one).</small></p>"))
     parts.append(_intervals_html(h, name) if h['members'] > 1 else
                  "<p><small>One fit (<code>train.members = 1</code>): no intervals.</small></p>")
-    parts += [_baseline_like_html(h, name), _plan_html(rd, h, name), '</div>']
+    parts += [_baseline_like_html(h, name), _priors_html(h, name), _plan_html(rd, h, name), '</div>']
     return '\n'.join(parts)
 
 # %% ../nbs/13_report.ipynb #c13ex001
@@ -752,6 +779,7 @@ def check_data(data, parameters: dict|None = None) -> Panel:
         panel, mc = load_panel(data, **columns, config=cfg.data), cfg.model
     seen, controls = panel.controls[panel.mask], panel.columns.controls
     control_reference_levels(seen, controls, mc.control_reference, mc.control_levels, panel.labels)   # names checked
+    check_media_priors(panel, mc)
     if p.get('experiments'): read_experiments(p['experiments'], panel)
     return panel
 

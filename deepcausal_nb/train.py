@@ -5,6 +5,7 @@
 # %% auto #0
 __all__ = ['GOOD_EVERY', 'TrainingError', 'ModelFileError', 'resolve_device', 'time_labels', 'seed_everything', 'panel_tensors',
            'few_malloc_arenas', 'release_memory', 'LineProgress', 'progress_bar', 'resample_weights',
+           'MediaPriorDesign', 'check_media_priors', 'media_prior_design', 'media_prior_values', 'media_prior_centres',
            'ensemble_interval', 'interval_around', 'FittedMMM', 'validation_weeks', 'fit', 'fitted_lifts',
            'experiment_table']
 
@@ -18,7 +19,7 @@ from tqdm.auto import tqdm, notebook_tqdm as _notebook_tqdm   # the latter is st
 from tqdm.std import tqdm as std_tqdm
 import deepcausal_nb
 from .config import DeepCausalError, MMMConfig, config_to_dict, config_from_dict, load_config
-from .config import control_reference_levels
+from .config import control_reference_levels, ConfigError, MEDIA_PRIOR_KINDS, parse_media_priors
 from .data import Panel, PanelScaler, ColumnMap, split_weeks, MIN_TRAIN_WEEKS, load_panel
 from .model import DeepCausalMMM, fourier_features, week_positions
 from .metrics import regression_metrics, baseline_metrics
@@ -189,6 +190,7 @@ def _run(model: DeepCausalMMM, t: dict, season, cfg: MMMConfig, fit_mask: torch.
          on_epoch=None,   # callback(epoch) after each step (checkpoints)
          weights: torch.Tensor|None = None, # [M, R, T] each member's weight of each cell (`resample_weights`); default 1
          calibration: dict|None = None,     # lift tests: design (`ExperimentDesign`), target [M, E] (each member's lifts), weight
+         media_prior: dict|None = None,     # business priors: design (`MediaPriorDesign`), centre [M, P] (log medians)
         ):
     tc = cfg.train
     decay = [p for n, p in model.named_parameters() if n.startswith(('gru_', 'head_'))]
@@ -227,6 +229,10 @@ def _run(model: DeepCausalMMM, t: dict, season, cfg: MMMConfig, fit_mask: torch.
                 z = (model_lifts(model, out, calibration['design'], kpi_scale) - calibration['target']) / calibration['design'].se
                 # weighed against one observation per fitted week, not per cell (`06a_experiments` says why)
                 terms['experiments'] = calibration['weight'] * 0.5 * (z ** 2).sum(-1) / fit_mask.any(0).sum().clamp_min(1)
+            if media_prior is not None:   # each ROI or share prior, weighed as a lift test is
+                value = media_prior_values(out['channels'], media_prior['design'], fit_mask).clamp_min(1e-12)   # [M, P]
+                z = (value.log() - media_prior['centre']) / media_prior['design'].sd
+                terms['media_priors'] = 0.5 * (z ** 2).sum(-1) / fit_mask.any(0).sum().clamp_min(1)
             member_loss = 0.5 * torch.log(data) + sum(terms.values()) + tc.l1_weight * model.coef.sum(-1)
             loss = member_loss.sum()
             if not torch.isfinite(loss):
@@ -272,6 +278,71 @@ def _run(model: DeepCausalMMM, t: dict, season, cfg: MMMConfig, fit_mask: torch.
         return dict(best_epoch=int(best_epoch.max()), best_epochs=best_epoch.tolist(), best_val_rmse=best.mean().item(),
                     history=hist, interrupted=interrupted)
     return dict(best_epoch=len(hist['loss']) - 1, best_val_rmse=None, history=hist, interrupted=interrupted)
+
+# %% ../nbs/07_train.ipynb #6b0dbfd9
+@dataclass
+class MediaPriorDesign:
+    "Business priors as tensors: a prior's value is Σ channel·`value` / Σ `base` over the fitted cells."
+    channels: list[str]         # [P] the media column of each prior
+    kinds: list[str]            # [P] 'roi' or 'share'
+    index: torch.Tensor         # [P] its channel's position
+    value: torch.Tensor         # [R, T, P] KPI units (ROI: money when the KPI's value is known) per scaled unit
+    base: torch.Tensor          # [R, T, P] spend (ROI) or actual KPI (share) in each cell, 0 where unknown
+    median: torch.Tensor        # [P]
+    sd: torch.Tensor            # [P] sd of the log
+
+    def to(self, device) -> 'MediaPriorDesign':
+        moved = (getattr(self, k).to(device) for k in ('index', 'value', 'base', 'median', 'sd'))
+        return MediaPriorDesign(self.channels, self.kinds, *moved)
+
+def _spend(panel: Panel) -> np.ndarray:
+    "Spend [R, T, C], 0 where the data have none."
+    return np.zeros(panel.media.shape) if panel.spend is None else np.nan_to_num(panel.spend)
+
+def check_media_priors(panel: Panel, mc) -> list[tuple[str, str, float, float]]:
+    "(kind, media column, median, sd) of each prior in `mc` (a `ModelConfig`), checked against the panel."
+    aliases = {s: m for m, s in zip(panel.channels, panel.columns.spend) if s and s != m}   # named by its spend column
+    labels = panel.labels
+    given = [(kind, *p) for kind in MEDIA_PRIOR_KINDS
+             for p in parse_media_priors(getattr(mc, f'{kind}_prior'), kind, panel.channels, labels, aliases)]
+    has_spend = (_spend(panel) > 0).any((0, 1))
+    for kind, ch, _, _ in given:
+        if kind == 'roi' and not has_spend[panel.channels.index(ch)]:
+            raise ConfigError(f"model.roi_prior: {labels.get(ch, ch)!r} has no spend in the data, so no ROI: "
+                              f"give its prior as a share of the KPI (model.share_prior)")
+    return given
+
+def media_prior_design(panel: Panel, scaler: PanelScaler, mc) -> MediaPriorDesign|None:
+    "`mc.roi_prior` and `mc.share_prior` as tensors for the objective (`check_media_priors`); None when neither is set."
+    given = check_media_priors(panel, mc)
+    if not given: return None
+    R, T = panel.kpi.shape
+    spend = _spend(panel)
+    kpi_units = np.broadcast_to(scaler.kpi_scale[:, None], (R, T))              # KPI units per scaled unit
+    money = kpi_units * np.nan_to_num(panel.kpi_value) if panel.kpi_value is not None else kpi_units
+    value = [money if kind == 'roi' else kpi_units for kind, *_ in given]
+    kpi = np.nan_to_num(panel.kpi)
+    base = [spend[..., panel.channels.index(ch)] if kind == 'roi' else kpi for kind, ch, *_ in given]
+    stack = lambda x: torch.tensor(np.stack(x, -1), dtype=torch.float32)
+    return MediaPriorDesign([g[1] for g in given], [g[0] for g in given],
+                            torch.tensor([panel.channels.index(g[1]) for g in given]), stack(value), stack(base),
+                            torch.tensor([g[2] for g in given]), torch.tensor([g[3] for g in given]))
+
+def media_prior_values(channels: torch.Tensor,      # [M, R, T, C] the forward pass's contributions, scaled units
+                       design: MediaPriorDesign,
+                       cells: torch.Tensor,         # [R, T] bool: the cells the values are over (the fitted ones)
+                      ) -> torch.Tensor:            # [M, P] each member's ROI or share of each prior's channel
+    "The fit's value of each prior's quantity, per member, over `cells`."
+    on = cells[..., None].to(channels.dtype)
+    total = (channels[..., design.index] * design.value * on).sum((1, 2))
+    return total / (design.base * on).sum((0, 1)).clamp_min(1e-12)
+
+def media_prior_centres(design: MediaPriorDesign, members: int, seed: int, draws: bool) -> torch.Tensor:
+    "log of each member's prior median [M, P]: member 0's as stated; with `draws`, the others' drawn."
+    P = len(design.kinds)
+    draw = lambda k: np.random.default_rng([seed, k, 4]).standard_normal(P) if k > 0 and draws else np.zeros(P)
+    eps = [draw(k) for k in range(members)]
+    return design.median.log() + design.sd * torch.tensor(np.stack(eps), dtype=torch.float32)
 
 # %% ../nbs/07_train.ipynb #175a7a60
 def ensemble_interval(values,                 # [members, ...] one estimate per ensemble member
@@ -485,6 +556,7 @@ def fit(panel: Panel,                 # the data (see `load_panel`)
     t = {k: v.to(device) for k, v in panel_tensors(panel, scaler).items()}
     season = fourier_features(torch.tensor(week_positions(panel.times), dtype=torch.float32), cfg.model.n_fourier).to(device)
     kpi_scale = torch.tensor(scaler.kpi_scale, dtype=torch.float32, device=device)
+    media_prior = media_prior_design(panel, scaler, cfg.model)     # checked against the data before any training
     fit_mask = t['mask'].clone(); fit_mask[:, n_train:] = False
     # validation (optional): weeks spread evenly through the training period, so that the level interpolates
     # across them and their error measures the media, control and season fit rather than a trend's extrapolation
@@ -507,6 +579,11 @@ def fit(panel: Panel,                 # the data (see `load_panel`)
         eps = [np.zeros(len(table)) if k == 0 or not tc.prior_draws else np.random.default_rng([tc.seed, k, 3]).standard_normal(len(table)) for k in range(members)]
         target = design.lift + design.se * torch.tensor(np.stack(eps), dtype=torch.float32, device=device)
         calib = lambda sl: dict(design=design, target=target[sl], weight=tc.experiment_weight)
+    business = lambda sl: None
+    if media_prior is not None:
+        media_prior = media_prior.to(device)
+        centres = media_prior_centres(media_prior, members, tc.seed, tc.prior_draws).to(device)
+        business = lambda sl: dict(design=media_prior, centre=centres[sl])
     weights = resample_weights(fit_mask, members, tc.resample_weeks, tc.seed) if members > 1 else None
     warm = members > 1 and tc.member_epochs > 0
     first = 1 if warm else members           # members fitted from their own random start
@@ -522,14 +599,17 @@ def fit(panel: Panel,                 # the data (see `load_panel`)
     try:
         model = _build(panel, cfg, n_train, init_level, priors, device, first)
         if not val:
-            r = _run(model, t, season, cfg, fit_mask, tc.epochs, kpi_scale, None, desc, progress, on_epoch=on_epoch, weights=w1, calibration=calib(slice(0, first)))
+            r = _run(model, t, season, cfg, fit_mask, tc.epochs, kpi_scale, None, desc, progress, on_epoch=on_epoch, weights=w1, calibration=calib(slice(0, first)),
+                     media_prior=business(slice(0, first)))
             info['phases'].append(dict(weeks=n_train, epochs=len(r['history']['loss'])))
         else:
-            r = _run(model, t, season, cfg, fit_mask & ~val_mask, tc.epochs, kpi_scale, val_mask, f'{desc} (early-stopping phase)', progress, on_epoch=on_epoch, weights=w1, calibration=calib(slice(0, first)))
+            r = _run(model, t, season, cfg, fit_mask & ~val_mask, tc.epochs, kpi_scale, val_mask, f'{desc} (early-stopping phase)', progress, on_epoch=on_epoch, weights=w1, calibration=calib(slice(0, first)),
+                     media_prior=business(slice(0, first)))
             info['phases'].append(dict(weeks=n_train - len(weeks), epochs=len(r['history']['loss']), best_epoch=r['best_epoch'], best_val_rmse=r['best_val_rmse']))
             if not r['interrupted'] and tc.refit_epochs > 0:
                 # phase 2: continue from the best weights with the validation weeks back in, at a low learning rate
-                r2 = _run(model, t, season, cfg, fit_mask, tc.refit_epochs, kpi_scale, None, f'{desc} (refit on all training weeks)', progress, lr_scale=0.05, on_epoch=on_epoch, weights=w1, calibration=calib(slice(0, first)))
+                r2 = _run(model, t, season, cfg, fit_mask, tc.refit_epochs, kpi_scale, None, f'{desc} (refit on all training weeks)', progress, lr_scale=0.05, on_epoch=on_epoch, weights=w1, calibration=calib(slice(0, first)),
+                          media_prior=business(slice(0, first)))
                 info['phases'].append(dict(weeks=n_train, epochs=len(r2['history']['loss'])))
                 for k, v in r2['history'].items(): r['history'].setdefault(k, []).extend(v)
                 r['interrupted'] = r2['interrupted']
@@ -539,7 +619,8 @@ def fit(panel: Panel,                 # the data (see `load_panel`)
             rest = _broadcast(model, _build(panel, cfg, n_train, init_level, priors, device, members - 1, first_member=1))
             rest.jitter([np.random.default_rng([tc.seed, k, 2]) for k in range(1, members)], tc.member_jitter)
             rb = _run(rest, t, season, cfg, fit_mask, tc.member_epochs, kpi_scale, None, f'fit (members 2-{members})', progress,
-                      lr_peak=tc.member_lr, weights=weights[1:], calibration=calib(slice(1, None)))
+                      lr_peak=tc.member_lr, weights=weights[1:], calibration=calib(slice(1, None)),
+                      media_prior=business(slice(1, None)))
             info['members_phase'] = dict(members=members - 1, epochs=len(rb['history']['loss']))   # outside `phases`: those trace member 0's history
             r['history']['members_loss'] = rb['history']['loss']
             r['interrupted'] = rb['interrupted']
