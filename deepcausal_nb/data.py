@@ -150,7 +150,10 @@ def detect_columns(df: pd.DataFrame, region=None, time=None, target=None, media=
     given = dict(region=region, time=time, target=target, media=media, spend=spend, controls=controls)
     for role, v in given.items():
         if v is None or (isinstance(v, str) and v == ''): continue
-        _check_given(df, [c for c in _as_list(v) if c is not None], f"--{role}")
+        names = _as_list(v)
+        if role != 'spend' and any(c is None for c in names):   # only spend may mark a channel as unpaid with None
+            raise DataError(f"--{role} lists None among its columns ({names!r}); give column names")
+        _check_given(df, [c for c in names if c is not None], f"--{role}")
     unnamed = [c for c in cols if str(c).startswith('Unnamed:') or str(c).strip() == '']
     usable = [c for c in cols if c not in unnamed]
     def numeric(c): return pd.api.types.is_numeric_dtype(df[c]) or pd.api.types.is_bool_dtype(df[c])
