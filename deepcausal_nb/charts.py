@@ -4,16 +4,18 @@
 
 # %% auto #0
 __all__ = ['CHANNEL_PALETTE', 'COMPONENT_COLORS', 'CONTROL_PALETTE', 'MODEL_COLOR', 'ACTUAL_COLOR', 'BASELINE_MODEL_COLOR',
-           'MISSING_COLOR', 'SPLIT_COLORS', 'NAMES', 'READABLE_NAMES', 'CORE_COMPONENTS', 'set_channel_order',
-           'channel_colors', 'fmt_number', 'house_layout', 'ChartNames', 'set_names', 'label', 'amount', 'chart_series',
-           'plot_fit', 'plot_holdout_scatter', 'plot_residuals', 'plot_quality', 'plot_decomposition', 'plot_waterfall',
-           'plot_shares', 'plot_roi', 'experiment_labels', 'plot_experiments', 'plot_response_curves', 'plot_adstock',
-           'plot_coefficients', 'plot_graph', 'plot_dag_heatmap', 'plot_region_heatmap', 'plot_allocation',
-           'plot_budget_curve', 'plot_training', 'all_charts']
+           'MISSING_COLOR', 'SPLIT_COLORS', 'DEFAULT_CONTEXT', 'READABLE_NAMES', 'CORE_COMPONENTS', 'ChartContext',
+           'chart_context', 'panel_context', 'channel_colors', 'fmt_number', 'house_layout', 'label', 'amount',
+           'chart_series', 'plot_fit', 'plot_holdout_scatter', 'plot_residuals', 'plot_quality', 'plot_decomposition',
+           'plot_waterfall', 'plot_shares', 'plot_roi', 'experiment_labels', 'plot_experiments', 'plot_response_curves',
+           'plot_adstock', 'plot_coefficients', 'plot_graph', 'plot_dag_heatmap', 'plot_region_heatmap',
+           'plot_allocation', 'plot_budget_curve', 'plot_training', 'all_charts']
 
 # %% ../nbs/12_charts.ipynb #1c6bc74a
 import math, warnings
 from dataclasses import dataclass, field
+from types import MappingProxyType
+from collections.abc import Mapping
 import numpy as np, pandas as pd, torch
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -35,16 +37,35 @@ CONTROL_PALETTE = ['#A1887F', '#8D6E63', '#BCAAA4', '#6D4C41', '#D7CCC8', '#7955
 MODEL_COLOR, ACTUAL_COLOR, BASELINE_MODEL_COLOR, MISSING_COLOR = '#3949AB', '#222222', '#B0B0B0', '#D9D9D9'
 SPLIT_COLORS = dict(train='#4C78A8', holdout='#F58518', future='#8C8C8C')
 
-_CHANNEL_ORDER: list = []   # the model's full channel list, set by `set_channel_order` (`all_charts` does)
+@dataclass(frozen=True)
+class ChartContext:
+    "What the charts call things and the channel order their colours follow; one per panel, never changed."
+    kpi: str = 'KPI'                    # the KPI as a reader knows it (`Panel.kpi_name`: sales, conversions)
+    currency: str = ''                  # label of money amounts (USD, €); '' writes amounts without one
+    labels: Mapping = field(default_factory=lambda: MappingProxyType({}))   # column -> display name (`Panel.labels`)
+    channel_order: tuple = ()           # the model's full channel list: colours by position in it
 
-def set_channel_order(channels):
-    "Fix colours by position in the model's full channel list, so charts of a subset (e.g. the channels in a budget) keep them."
-    _CHANNEL_ORDER[:] = [str(c) for c in channels]
+DEFAULT_CONTEXT = ChartContext()   # charts drawn on their own: the column names, 'KPI', colours in the given order
 
-def channel_colors(channels) -> dict:
-    "channel -> hex colour, by position in the model's channel list (`set_channel_order`) or else in `channels`."
+def chart_context(kpi: str|None = 'KPI',    # the KPI's name; None or '' -> 'KPI'
+                  currency: str|None = '',  # money label; None -> none
+                  labels: dict|None = None, # column -> display name
+                  channels=(),              # the model's full channel list
+                 ) -> ChartContext:
+    "A `ChartContext` with its names as text and its labels read-only, so no chart can change what another one sees."
+    names = {str(k): str(v) for k, v in (labels or {}).items()}
+    order = tuple(str(c) for c in channels)
+    return ChartContext(kpi or 'KPI', currency or '', MappingProxyType(names), order)
+
+def panel_context(panel: Panel, currency: str|None = '') -> ChartContext:
+    "The context of a panel's charts: its KPI name, its display labels and its channel order (colours)."
+    return chart_context(panel.kpi_name, currency, panel.labels, panel.channels)
+
+def channel_colors(channels, ctx: ChartContext = DEFAULT_CONTEXT) -> dict:
+    "channel -> hex colour, by position in the context's channel list (when it holds them all) or else in `channels`."
     names = [str(c) for c in channels]
-    order = _CHANNEL_ORDER if names and set(names) <= set(_CHANNEL_ORDER) else names
+    full = list(ctx.channel_order)
+    order = full if names and set(names) <= set(full) else names
     pos = {c: i for i, c in enumerate(order)}
     return {c: CHANNEL_PALETTE[pos[c] % len(CHANNEL_PALETTE)] for c in names}
 
@@ -96,30 +117,17 @@ def _empty(title: str, note: str) -> go.Figure:
     return _layout(fig, title, xaxis=dict(visible=False), yaxis=dict(visible=False))
 
 # %% ../nbs/12_charts.ipynb #c1a2e002
-@dataclass
-class ChartNames:
-    "What the charts call things."
-    kpi: str = 'KPI'                              # the KPI as a reader knows it (`Panel.kpi_name`: sales, conversions)
-    currency: str = ''                            # label of money amounts (USD, €); '' writes amounts without one
-    labels: dict = field(default_factory=dict)    # column -> display name (`Panel.labels`)
-
-NAMES = ChartNames()
-
-def set_names(kpi: str = 'KPI', currency: str = '', labels: dict|None = None):
-    "Name the KPI, money and the columns in every chart drawn from now on (`all_charts` sets them from the panel)."
-    NAMES.kpi, NAMES.currency, NAMES.labels = kpi or 'KPI', currency or '', {str(k): str(v) for k, v in (labels or {}).items()}
-
 READABLE_NAMES = {k: several for k, (several, _) in BASELINE_NAMES.items()} | dict(   # naive forecasts: `03_metrics`
     expected_lift='lift, model-checked', curve_lift='lift by the response curves')
 
-def label(name) -> str:
-    "A name as charts write it: `NAMES.labels` (channels), else `READABLE_NAMES`, else the name itself (baseline, ...)."
+def label(name, ctx: ChartContext = DEFAULT_CONTEXT) -> str:
+    "A name as charts write it: `ctx.labels` (channels), else `READABLE_NAMES`, else the name itself (baseline, ...)."
     name = str(name)
-    return NAMES.labels.get(name, READABLE_NAMES.get(name, name))
+    return ctx.labels.get(name, READABLE_NAMES.get(name, name))
 
-def amount(v: float|None = None, unit: str = 'money') -> str:
+def amount(v: float|None = None, unit: str = 'money', ctx: ChartContext = DEFAULT_CONTEXT) -> str:
     "An amount with its unit ('2.5M USD', '2.5M', '2.5M media units'); without `v`, the unit as an axis suffix (' (USD)', '')."
-    u = (NAMES.currency if unit == 'money' else 'media units')
+    u = (ctx.currency if unit == 'money' else 'media units')
     if v is None: return f' ({u})' if u else ''
     return f'{_short(v)} {u}'.rstrip()
 
@@ -179,6 +187,7 @@ def _shade_splits(fig: go.Figure, weekly: pd.DataFrame, **where) -> go.Figure:
 def plot_fit(pred: pd.DataFrame,         # `predictions_frame`: region, time, actual, predicted, split
              region=None,                # one region's series; None sums all regions
              title: str|None = None,
+             ctx: ChartContext = DEFAULT_CONTEXT,  # names and colours (`ChartContext`)
             ) -> go.Figure:
     "Actual vs predicted KPI per week (summed over regions, or one region), holdout and future weeks shaded."
     if region is not None:
@@ -201,11 +210,11 @@ def plot_fit(pred: pd.DataFrame,         # `predictions_frame`: region, time, ac
     ho = w[(w['split'] == 'holdout') & w['actual'].notna()]
     if len(ho): sub = f"holdout weeks: the weekly total is off by {100 * ho['residual'].abs().sum() / ho['actual'].abs().sum():.1f}% on average (WAPE)"
     if band and n_regions > 1 and region is None: sub = (sub + '; ' if sub else '') + "band: the regions' prediction intervals summed (wider than the sum's own)"
-    return _layout(fig, title or f'Actual vs predicted {NAMES.kpi}' + (f' ({where})' if where else ''), sub, hovermode='x unified',
-                   xaxis_title='week', yaxis_title=f'{NAMES.kpi} per week')
+    return _layout(fig, title or f'Actual vs predicted {ctx.kpi}' + (f' ({where})' if where else ''), sub, hovermode='x unified',
+                   xaxis_title='week', yaxis_title=f'{ctx.kpi} per week')
 
 # %% ../nbs/12_charts.ipynb #d352cccc
-def plot_holdout_scatter(pred: pd.DataFrame, title: str|None = None) -> go.Figure:
+def plot_holdout_scatter(pred: pd.DataFrame, title: str|None = None, ctx: ChartContext = DEFAULT_CONTEXT) -> go.Figure:
     "Actual vs predicted KPI of each holdout region-week with the y = x line (training weeks, flagged, when there is no holdout)."
     ok = pred['actual'].notna() & pred['predicted'].notna()
     pts, note = pred[ok & (pred['split'] == 'holdout')], None
@@ -224,11 +233,11 @@ def plot_holdout_scatter(pred: pd.DataFrame, title: str|None = None) -> go.Figur
     # both axes over the points' own range (from 0 for a non-negative KPI): autorange with a locked aspect ran them far below 0
     rng = [min(lo, 0.) if lo < 0 else 0., hi * 1.04 if hi > 0 else hi + 1.]
     return _layout(fig, title or 'Holdout: actual vs predicted per region-week', sub,
-                   xaxis=dict(title=f'actual {NAMES.kpi}', range=rng, constrain='domain'),   # a square plot: the locked aspect shrinks the
-                   yaxis=dict(title=f'predicted {NAMES.kpi}', range=rng, scaleanchor='x', constrain='domain'))   # area instead of widening the range
+                   xaxis=dict(title=f'actual {ctx.kpi}', range=rng, constrain='domain'),   # a square plot: the locked aspect shrinks the
+                   yaxis=dict(title=f'predicted {ctx.kpi}', range=rng, scaleanchor='x', constrain='domain'))   # area instead of widening the range
 
 # %% ../nbs/12_charts.ipynb #25f47cb7
-def plot_residuals(pred: pd.DataFrame, title: str|None = None) -> go.Figure:
+def plot_residuals(pred: pd.DataFrame, title: str|None = None, ctx: ChartContext = DEFAULT_CONTEXT) -> go.Figure:
     "Weekly residual (actual − predicted, summed over regions), one colour per split; weeks without an actual are left out."
     w = _weekly(pred).dropna(subset=['residual'])
     fig = go.Figure()
@@ -240,10 +249,10 @@ def plot_residuals(pred: pd.DataFrame, title: str|None = None) -> go.Figure:
     fig.add_hline(y=0, line=dict(color=ACTUAL_COLOR, width=1))
     over = ', summed over regions' if pred['region'].nunique() > 1 else ''
     return _layout(fig, title or f'Residuals: actual − predicted{over}', 'bars above zero: the model under-predicted',
-                   hovermode='x unified', bargap=0.1, xaxis_title='week', yaxis_title=f'residual ({NAMES.kpi})')
+                   hovermode='x unified', bargap=0.1, xaxis_title='week', yaxis_title=f'residual ({ctx.kpi})')
 
 # %% ../nbs/12_charts.ipynb #60131031
-def _quality_table(evaluation: dict) -> tuple[pd.DataFrame, str|None]:
+def _quality_table(evaluation: dict, ctx: ChartContext = DEFAULT_CONTEXT) -> tuple[pd.DataFrame, str|None]:
     "RMSE and WAPE of the model and each naive baseline on the holdout (the model first), and the take-away."
     if not (evaluation.get('holdout') and evaluation.get('baselines')):
         table = pd.DataFrame([{k: evaluation['train'].get(k, np.nan) for k in ('rmse', 'wape')}], index=['model'])
@@ -251,21 +260,22 @@ def _quality_table(evaluation: dict) -> tuple[pd.DataFrame, str|None]:
     table = metrics_table({'holdout': evaluation['holdout']}, evaluation['baselines'])
     beaten = table['rmse'].iloc[1:]
     if not beaten.notna().any(): return table, None
-    best, gain = label(beaten.idxmin()), 100 * (1 - table['rmse'].iloc[0] / beaten.min())
+    best, gain = label(beaten.idxmin(), ctx), 100 * (1 - table['rmse'].iloc[0] / beaten.min())
     if gain > 0: return table, f"the model's RMSE is {gain:.0f}% below the best naive forecast ({best})"
     return table, f"the best naive forecast ({best}) beats the model: read the decomposition with care"
 
 def plot_quality(evaluation: dict, title: str|None = None,
                  per: str = 'region-week',   # what one error is measured over: 'week' for a national series
+                 ctx: ChartContext = DEFAULT_CONTEXT,  # names and colours (`ChartContext`)
                 ) -> go.Figure:
     "Holdout RMSE and WAPE of the model next to each naive baseline (`fitted.evaluate(panel)`); the model's bar highlighted."
-    table, sub = _quality_table(evaluation)
+    table, sub = _quality_table(evaluation, ctx=ctx)
     national = per == 'week'   # one series: 'the mean', not "each region's mean"
-    names = [baseline_name(n, 1) if national and n in BASELINE_NAMES else label(n) for n in table.index]
+    names = [baseline_name(n, 1) if national and n in BASELINE_NAMES else label(n, ctx) for n in table.index]
     bar_colors = [MODEL_COLOR] + [BASELINE_MODEL_COLOR] * (len(table) - 1)
     fig = make_subplots(1, 2, shared_yaxes=True, horizontal_spacing=0.08)
-    panels = ((1, 'rmse', 1, _short, f'RMSE ({NAMES.kpi} per {per})'),
-              (2, 'wape', 100, lambda v: f'{v:.1f}%', f'WAPE (% of actual {NAMES.kpi})'))
+    panels = ((1, 'rmse', 1, _short, f'RMSE ({ctx.kpi} per {per})'),
+              (2, 'wape', 100, lambda v: f'{v:.1f}%', f'WAPE (% of actual {ctx.kpi})'))
     for col, key, scale, fmt, axis_title in panels:
         v = table[key].to_numpy(float) * scale
         fig.add_trace(go.Bar(y=names, x=v, orientation='h', marker_color=bar_colors, text=[fmt(x) for x in v],
@@ -281,7 +291,8 @@ def plot_quality(evaluation: dict, title: str|None = None,
 # %% ../nbs/12_charts.ipynb #c018aed4
 CORE_COMPONENTS = ('baseline', 'trend', 'seasonality')
 
-def _bands(contrib: pd.DataFrame, channels, controls=()) -> tuple[pd.Series, list, dict]:
+def _bands(contrib: pd.DataFrame, channels, controls=(),
+           ctx: ChartContext = DEFAULT_CONTEXT) -> tuple[pd.Series, list, dict]:
     "Each row's band, the bands in stacking order and their colours: core components, listed controls, other controls grouped as 'controls', channels."
     channels, controls = [str(c) for c in channels], [str(c) for c in controls]
     components = list(dict.fromkeys(contrib['component'].astype(str)))
@@ -290,7 +301,7 @@ def _bands(contrib: pd.DataFrame, channels, controls=()) -> tuple[pd.Series, lis
     grouped = [c for c in components if c not in channels and c not in controls and c not in CORE_COMPONENTS]
     band = {c: c for c in components} | {c: 'controls' for c in grouped}
     order = [c for c in CORE_COMPONENTS if c in components] + controls + (['controls'] if grouped else []) + channels
-    palette = dict(COMPONENT_COLORS) | {c: CONTROL_PALETTE[i % len(CONTROL_PALETTE)] for i, c in enumerate(controls)} | channel_colors(channels)
+    palette = dict(COMPONENT_COLORS) | {c: CONTROL_PALETTE[i % len(CONTROL_PALETTE)] for i, c in enumerate(controls)} | channel_colors(channels, ctx)
     return contrib['component'].astype(str).map(band), order, {b: palette[b] for b in order}
 
 def plot_decomposition(contrib: pd.DataFrame,   # `contributions_frame`: region, time, component, value
@@ -298,9 +309,10 @@ def plot_decomposition(contrib: pd.DataFrame,   # `contributions_frame`: region,
                        controls=(),             # controls to show as their own band; the others share one 'controls' band
                        title: str|None = None,
                        media_interval: pd.DataFrame|None = None,  # time, lo, hi: the weekly all-media contribution's ensemble interval
+                       ctx: ChartContext = DEFAULT_CONTEXT,  # names and colours (`ChartContext`)
                       ) -> go.Figure:
     "Stacked areas of every component per week, summed over regions (negatives stacked below zero), with the net prediction as a line, and the media total with its interval."
-    band, order, colors = _bands(contrib, channels, controls)
+    band, order, colors = _bands(contrib, channels, controls, ctx=ctx)
     wide = contrib.assign(_band=band.to_numpy(), _t=_time_values(contrib['time']).to_numpy()).pivot_table(
         index='_t', columns='_band', values='value', aggfunc='sum', sort=True).reindex(columns=order).fillna(0.)
     fig = go.Figure()
@@ -309,9 +321,9 @@ def plot_decomposition(contrib: pd.DataFrame,   # `contributions_frame`: region,
         parts = [(g, part) for g, part in (('positive', np.clip(v, 0, None)), ('negative', np.clip(v, None, 0)))
                  if (g == 'positive' and not (v < 0).all()) or (g == 'negative' and (v < 0).any())]
         for k, (group, part) in enumerate(parts):
-            fig.add_trace(go.Scatter(x=wide.index, y=part, name=label(b), legendgroup=b, showlegend=k == 0, stackgroup=group, mode='lines',
+            fig.add_trace(go.Scatter(x=wide.index, y=part, name=label(b, ctx), legendgroup=b, showlegend=k == 0, stackgroup=group, mode='lines',
                                      line=dict(color=colors[b], width=0.5), fillcolor=_rgba(colors[b], 0.8), customdata=v,
-                                     hovertemplate=f'{label(b)}: ' + '%{customdata:,.0f}<extra></extra>', hoverinfo=None if k == 0 else 'skip'))
+                                     hovertemplate=f'{label(b, ctx)}: ' + '%{customdata:,.0f}<extra></extra>', hoverinfo=None if k == 0 else 'skip'))
     fig.add_trace(go.Scatter(x=wide.index, y=wide.sum(axis=1), name='predicted (net)', mode='lines', line=dict(color=ACTUAL_COLOR, width=2),
                              hovertemplate='predicted: %{y:,.0f}<extra></extra>'))
     media_cols = [c for c in order if c in set(map(str, channels))]
@@ -324,17 +336,18 @@ def plot_decomposition(contrib: pd.DataFrame,   # `contributions_frame`: region,
                                  line=dict(color='#333333', width=1.5, dash='dot'), hovertemplate='all media: %{y:,.0f}<extra></extra>'))
     media = wide[media_cols].to_numpy().sum() / wide.to_numpy().sum()
     over = ' (sum over regions)' if contrib['region'].nunique() > 1 else ''
-    return _layout(fig, title or f'What drives {NAMES.kpi} each week{over}', f'media channels: {100 * media:.1f}% of the predicted {NAMES.kpi}',
-                   hovermode='x unified', xaxis_title='week', yaxis_title=f'contribution to {NAMES.kpi} per week')
+    return _layout(fig, title or f'What drives {ctx.kpi} each week{over}', f'media channels: {100 * media:.1f}% of the predicted {ctx.kpi}',
+                   hovermode='x unified', xaxis_title='week', yaxis_title=f'contribution to {ctx.kpi} per week')
 
 # %% ../nbs/12_charts.ipynb #b15d61e7
-def plot_waterfall(contrib: pd.DataFrame, channels, controls=(), title: str|None = None) -> go.Figure:
+def plot_waterfall(contrib: pd.DataFrame, channels, controls=(), title: str|None = None,
+                   ctx: ChartContext = DEFAULT_CONTEXT) -> go.Figure:
     "Total contribution of each component over all region-weeks, stacked from zero to the total prediction."
-    band, order, colors = _bands(contrib, channels, controls)
+    band, order, colors = _bands(contrib, channels, controls, ctx=ctx)
     totals = contrib.groupby(band.to_numpy())['value'].sum().reindex(order).fillna(0.)
     total = float(totals.sum())
     before = np.r_[0., np.cumsum(totals.to_numpy())[:-1]]
-    labels = [label(b) for b in order] + ['predicted (total)']
+    labels = [label(b, ctx) for b in order] + ['predicted (total)']
     values = np.r_[totals.to_numpy(), total]
     share = 100 * values / total if total else np.full(len(values), np.nan)
     fig = go.Figure(go.Bar(x=labels, y=values, base=np.r_[before, 0.], marker_color=[colors[b] for b in order] + [MODEL_COLOR],
@@ -349,10 +362,10 @@ def plot_waterfall(contrib: pd.DataFrame, channels, controls=(), title: str|None
     levels = np.r_[before[1:], before[-1] + values[len(order) - 1]] if len(order) else np.r_[total]
     floor = float(min(levels.min(), total))
     cut = len(order) > 1 and total > 0 and floor > 0.5 * total
-    yaxis = dict(title=NAMES.kpi)
+    yaxis = dict(title=ctx.kpi)
     if cut: yaxis['range'] = [0.9 * floor, 1.04 * max(float((before + values[:len(order)]).max()), total)]
     over = 'all weeks and regions' if contrib['region'].nunique() > 1 else 'all weeks'
-    return _layout(fig, title or f'From base demand to total predicted {NAMES.kpi} ({over})',
+    return _layout(fig, title or f'From base demand to total predicted {ctx.kpi} ({over})',
                    f"the axis starts at {_short(0.9 * floor)}, not 0, so that the smaller components are visible" if cut else None,
                    yaxis=yaxis, xaxis_title='component')
 
@@ -366,50 +379,50 @@ def _bar_end_labels(values, hi, names, text) -> go.Scatter:
     return go.Scatter(x=ends + gap, y=list(names), mode='text', name='value labels', text=list(text),
                       textposition='middle right', showlegend=False, hoverinfo='skip', cliponaxis=False)
 
-def plot_shares(channels_table: pd.DataFrame, title: str|None = None) -> go.Figure:
+def plot_shares(channels_table: pd.DataFrame, title: str|None = None, ctx: ChartContext = DEFAULT_CONTEXT) -> go.Figure:
     "Share of the KPI driven by each channel (`channel_table`), one bar per channel in its colour, largest on top."
-    colors = channel_colors(channels_table['channel'])                    # by the table's (the panel's) order
+    colors = channel_colors(channels_table['channel'], ctx)                    # by the table's (the panel's) order
     t = channels_table.reset_index(drop=True).sort_values('share', kind='stable')   # the first is drawn at the bottom
     fig = go.Figure()
     for _, r in t.iterrows():
-        roi = f"<br>ROI {r['roi']:.3g} {r.get('roi_unit', NAMES.kpi + ' per unit of spend')}" if 'roi' in t and pd.notna(r['roi']) else ''
+        roi = f"<br>ROI {r['roi']:.3g} {r.get('roi_unit', ctx.kpi + ' per unit of spend')}" if 'roi' in t and pd.notna(r['roi']) else ''
         err, ci = {}, ''
         if 'share_lo' in t:   # the ensemble's interval
             err = dict(error_x=dict(type='data', symmetric=False, array=[100 * (r['share_hi'] - r['share'])], arrayminus=[100 * (r['share'] - r['share_lo'])],
                                     color='#555555', thickness=1.2, width=4))
             ci = f" (interval {100 * r['share_lo']:.2f}% to {100 * r['share_hi']:.2f}%)"
-        fig.add_trace(go.Bar(y=[label(r['channel'])], x=[100 * r['share']], orientation='h', name=label(r['channel']), legendgroup=str(r['channel']),
+        fig.add_trace(go.Bar(y=[label(r['channel'], ctx)], x=[100 * r['share']], orientation='h', name=label(r['channel'], ctx), legendgroup=str(r['channel']),
                              marker_color=colors[str(r['channel'])], **err,
-                             hovertemplate=f"{label(r['channel'])}: " + '%{x:.2f}% of ' + NAMES.kpi + f"{ci}<br>contribution {r['contribution']:,.0f}{roi}<extra></extra>"))
+                             hovertemplate=f"{label(r['channel'], ctx)}: " + '%{x:.2f}% of ' + ctx.kpi + f"{ci}<br>contribution {r['contribution']:,.0f}{roi}<extra></extra>"))
     shares = 100 * t['share'].to_numpy(float)
-    labels = _bar_end_labels(shares, 100 * t['share_hi'] if 'share_hi' in t else None, [label(c) for c in t['channel']],
+    labels = _bar_end_labels(shares, 100 * t['share_hi'] if 'share_hi' in t else None, [label(c, ctx) for c in t['channel']],
                              [f'{v:.1f}%' for v in shares])
     fig.add_trace(labels)
     low = min(0., 100 * float((t['share_lo'] if 'share_lo' in t else t['share']).min()))
     high = max(float(np.max(labels.x)), 1e-9)
     media = 100 * t['share'].sum()
     # shares of the actual KPI (the cards and the decomposition give shares of the predicted one): said, so they are not read as one number
-    sub = f'all channels together: {media:.1f}% of the actual {NAMES.kpi}' + ('; whiskers: the ensemble interval' if 'share_lo' in t else '')
-    return _layout(fig, title or f'Share of {NAMES.kpi} driven by each channel', sub, showlegend=False,
-                   xaxis=dict(title=f'share of the actual {NAMES.kpi} (%)', range=[1.1 * low, 1.15 * high]),
+    sub = f'all channels together: {media:.1f}% of the actual {ctx.kpi}' + ('; whiskers: the ensemble interval' if 'share_lo' in t else '')
+    return _layout(fig, title or f'Share of {ctx.kpi} driven by each channel', sub, showlegend=False,
+                   xaxis=dict(title=f'share of the actual {ctx.kpi} (%)', range=[1.1 * low, 1.15 * high]),
                    yaxis_title=None,
                    height=max(300, 60 * len(t) + 160))
 
 # %% ../nbs/12_charts.ipynb #72805cd0
-def plot_roi(roi: pd.DataFrame, title: str|None = None) -> go.Figure:
+def plot_roi(roi: pd.DataFrame, title: str|None = None, ctx: ChartContext = DEFAULT_CONTEXT) -> go.Figure:
     "ROI and marginal ROI per channel side by side (`roi_table`); channels without spend or without a curve shown as grey n/a."
     t = roi.reset_index(drop=True)
-    colors = channel_colors(t['channel'])
+    colors = channel_colors(t['channel'], ctx)
     # the unit of every number: money per money when the KPI's value is known, else KPI units per money (or per media unit)
-    roi_units = t['roi_unit'].tolist() if 'roi_unit' in t else [f"{NAMES.kpi} per {'unit of spend' if u == 'money' else 'media unit'}" for u in t.get('unit', ['money'] * len(t))]
+    roi_units = t['roi_unit'].tolist() if 'roi_unit' in t else [f"{ctx.kpi} per {'unit of spend' if u == 'money' else 'media unit'}" for u in t.get('unit', ['money'] * len(t))]
     # one unit per panel title: the common one; channels measured in another (no spend: per media unit) are named below
     shown = max(dict.fromkeys(roi_units), key=roi_units.count)
     other = {}
     for c, u in zip(t['channel'], roi_units):
-        if u != shown: other.setdefault(u, []).append(label(c))
+        if u != shown: other.setdefault(u, []).append(label(c, ctx))
     fig = make_subplots(1, 2, shared_yaxes=True, horizontal_spacing=0.06,
                         subplot_titles=(f'ROI ({shown}), all weeks', f'marginal ROI ({shown}), at current spend'))
-    names = [label(c) for c in t['channel']]
+    names = [label(c, ctx) for c in t['channel']]
     gaps, labels = {}, []
     for col, key, name in ((1, 'roi', 'ROI'), (2, 'marginal_roi', 'marginal ROI')):
         v = pd.to_numeric(t[key], errors='coerce').to_numpy(float)
@@ -440,20 +453,21 @@ def plot_roi(roi: pd.DataFrame, title: str|None = None) -> go.Figure:
                    height=max(300, 60 * len(t) + 160))
 
 # %% ../nbs/12_charts.ipynb #c12ex002
-def experiment_labels(tab: pd.DataFrame) -> list[str]:
+def experiment_labels(tab: pd.DataFrame, ctx: ChartContext = DEFAULT_CONTEXT) -> list[str]:
     "One label per test: channel, weeks and regions (their number when more than 3)."
     def regions(r):
         names = [x for x in str(r).split(';') if x] if isinstance(r, str) else []
         return 'all regions' if not names else (', '.join(names) if len(names) <= 3 else f"{len(names)} regions")
-    return [f"{label(r.channel)} {r.start}..{r.end}, {regions(r.regions)}" + (' (conflict)' if r.conflict else '') for r in tab.itertuples()]
+    return [f"{label(r.channel, ctx)} {r.start}..{r.end}, {regions(r.regions)}" + (' (conflict)' if r.conflict else '') for r in tab.itertuples()]
 
 def plot_experiments(tab: pd.DataFrame,          # `FittedMMM.experiments`
                      level: float = 0.9,         # probability of the measured lift's interval (the model's is in the table)
+                     ctx: ChartContext = DEFAULT_CONTEXT,  # names and colours (`ChartContext`)
                     ) -> go.Figure:
     "Measured vs modelled lift of each test, with intervals, and the lift before calibration."
     from statistics import NormalDist
     z = NormalDist().inv_cdf(0.5 + level / 2)
-    y = experiment_labels(tab)
+    y = experiment_labels(tab, ctx=ctx)
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=tab.lift, y=y, mode='markers', name=f'measured ({100 * level:.0f}% interval)', marker=dict(size=11, color='#222', symbol='diamond'),
                              error_x=dict(type='data', array=z * tab.lift_se, color='#222')))
@@ -462,8 +476,8 @@ def plot_experiments(tab: pd.DataFrame,          # `FittedMMM.experiments`
     if tab.lift_before.notna().any():
         fig.add_trace(go.Scatter(x=tab.lift_before, y=y, mode='markers', name='model without the tests', marker=dict(size=10, color=MODEL_COLOR, symbol='circle-open')))
     fig.add_vline(x=0, line_color='#bbb')
-    return _layout(fig, f'Lift tests: measured vs model ({NAMES.kpi})', None,
-                   xaxis_title=f'lift over the test regions and weeks ({NAMES.kpi})', yaxis=dict(autorange='reversed'),
+    return _layout(fig, f'Lift tests: measured vs model ({ctx.kpi})', None,
+                   xaxis_title=f'lift over the test regions and weeks ({ctx.kpi})', yaxis=dict(autorange='reversed'),
                    height=180 + 50 * len(tab), margin=dict(l=20, t=80), legend=dict(orientation='h', y=-0.25))
 
 # %% ../nbs/12_charts.ipynb #b56fa781
@@ -473,16 +487,17 @@ def plot_response_curves(curves: list[ResponseCurveFit],  # `response_curves(fit
                          cols: int = 3,                    # subplots per row
                          title: str|None = None,
                          level: float = 0.9,               # the shaded interval (an ensemble's members)
+                         ctx: ChartContext = DEFAULT_CONTEXT,  # names and colours (`ChartContext`)
                         ) -> go.Figure:
     "One panel per channel: model points, fitted Hill curve, half-saturation point and current spend; flat channels flagged."
     if not curves: return _empty(title or 'Response curves', 'no channels')
-    colors = channel_colors([c.channel for c in curves])
+    colors = channel_colors([c.channel for c in curves], ctx)
     cols = max(1, min(cols, len(curves))); rows = -(-len(curves) // cols)
-    fig = make_subplots(rows, cols, subplot_titles=[label(c.channel) for c in curves], horizontal_spacing=0.08, vertical_spacing=0.16 if rows > 1 else 0.1)
+    fig = make_subplots(rows, cols, subplot_titles=[label(c.channel, ctx) for c in curves], horizontal_spacing=0.08, vertical_spacing=0.16 if rows > 1 else 0.1)
     for i, c in enumerate(curves):
         r, k, col = i // cols + 1, i % cols + 1, colors[c.channel]
         meta = lambda role: dict(channel=c.channel, role=role)
-        unit, name = amount(unit=c.unit), label(c.channel)
+        unit, name = amount(unit=c.unit, ctx=ctx), label(c.channel, ctx)
         if c.member_response is not None:   # the ensemble's interval of the model's response at each grid point
             lo, hi = c.interval(level)
             fig.add_trace(go.Scatter(x=np.r_[c.spend, c.spend[::-1]], y=np.r_[hi, lo[::-1]], fill='toself', mode='lines', line=dict(width=0),
@@ -490,14 +505,14 @@ def plot_response_curves(curves: list[ResponseCurveFit],  # `response_curves(fit
                                      showlegend=False, hoverinfo='skip'), r, k)
         fig.add_trace(go.Scatter(x=c.spend, y=c.response, mode='markers', name=name, legendgroup=c.channel, meta=meta('points'),
                                  marker=dict(color=col, size=7), hovertemplate=f'{name}<br>spend ' + '%{x:,.0f}' + unit
-                                 + f'<br>extra {NAMES.kpi} ' + '%{y:,.0f} (model)<extra></extra>'), r, k)
+                                 + f'<br>extra {ctx.kpi} ' + '%{y:,.0f} (model)<extra></extra>'), r, k)
         if _finite_curve(c):
             top = float(np.max(c.spend)) if len(c.spend) else 0.
             if c.half_saturation <= 3 * top: top = max(top, 1.1 * c.half_saturation)
             x = np.linspace(0, top, 120)
             fig.add_trace(go.Scatter(x=x, y=c.predict(x), mode='lines', name=f'{name} Hill fit', legendgroup=c.channel, meta=meta('fit'),
                                      line=dict(color=col, width=2), showlegend=False,
-                                     hovertemplate=f'Hill fit (R² {c.fit_r2:.3f})<br>spend ' + '%{x:,.0f}<br>extra ' + NAMES.kpi + ' %{y:,.0f}<extra></extra>'), r, k)
+                                     hovertemplate=f'Hill fit (R² {c.fit_r2:.3f})<br>spend ' + '%{x:,.0f}<br>extra ' + ctx.kpi + ' %{y:,.0f}<extra></extra>'), r, k)
             if c.half_saturation <= 3 * float(np.max(c.spend)):
                 fig.add_trace(go.Scatter(x=[c.half_saturation], y=[c.r_max / 2], mode='markers', name=f'{name} half-saturation',
                                          legendgroup=c.channel, meta=meta('half_saturation'), showlegend=False,
@@ -510,10 +525,10 @@ def plot_response_curves(curves: list[ResponseCurveFit],  # `response_curves(fit
         fig.add_trace(go.Scatter(x=[c.current_spend], y=[c.current_response], mode='markers', name=f'{name} current',
                                  legendgroup=c.channel, meta=meta('current'), showlegend=False,
                                  marker=dict(symbol='star', size=15, color=col, line=dict(color=ACTUAL_COLOR, width=1)),
-                                 hovertemplate='current spend %{x:,.0f}<br>extra ' + NAMES.kpi + ' %{y:,.0f}' + f'<br>marginal ROI {marg}<extra></extra>'), r, k)
+                                 hovertemplate='current spend %{x:,.0f}<br>extra ' + ctx.kpi + ' %{y:,.0f}' + f'<br>marginal ROI {marg}<extra></extra>'), r, k)
         fig.update_xaxes(title_text=f'spend in the planning window{unit}' if r == rows else None, rangemode='tozero', row=r, col=k)
-        fig.update_yaxes(title_text=f'extra {NAMES.kpi} vs zero spend' if k == 1 else None, row=r, col=k)
-    return _layout(fig, title or f'Response curves: extra {NAMES.kpi} as spend changes', '● model counterfactuals  — Hill fit  ◇ half-saturation  ★ current spend',
+        fig.update_yaxes(title_text=f'extra {ctx.kpi} vs zero spend' if k == 1 else None, row=r, col=k)
+    return _layout(fig, title or f'Response curves: extra {ctx.kpi} as spend changes', '● model counterfactuals  — Hill fit  ◇ half-saturation  ★ current spend',
                    showlegend=False, height=330 * rows + 140, margin=dict(t=130))
 
 # %% ../nbs/12_charts.ipynb #2efd016a
@@ -521,19 +536,20 @@ def plot_adstock(params: pd.DataFrame,    # `fitted.parameters_table()`: channel
                  weeks: int = 13,         # lags shown
                  max_lag: int|None = None,# kernel length the model used: min(model.max_lag, panel weeks); default `ModelConfig.max_lag`
                  title: str|None = None,
+                 ctx: ChartContext = DEFAULT_CONTEXT,  # names and colours (`ChartContext`)
                 ) -> go.Figure:
     "Share of a week's media effect landing 0, 1, 2, ... weeks later, per channel: the model's normalised geometric adstock weights."
     max_lag = ModelConfig().max_lag if max_lag is None else int(max_lag)
     decay = params['adstock_decay'].to_numpy(float)
     w = adstock_kernel(torch.tensor(decay, dtype=torch.float64), max_lag).numpy()[:, :weeks]   # [C, weeks]
-    colors = channel_colors(params['channel'])
+    colors = channel_colors(params['channel'], ctx)
     lags = np.arange(w.shape[1])
     fig = go.Figure()
     for ch, theta, wc in zip(params['channel'].astype(str), decay, w):
         half = np.log(0.5) / np.log(theta) if 0 < theta < 1 else 0.
-        fig.add_trace(go.Scatter(x=lags, y=100 * wc, mode='lines+markers', name=f'{label(ch)} (θ = {theta:.2f}, half-life {half:.1f} wk)',
+        fig.add_trace(go.Scatter(x=lags, y=100 * wc, mode='lines+markers', name=f'{label(ch, ctx)} (θ = {theta:.2f}, half-life {half:.1f} wk)',
                                  legendgroup=ch, line=dict(color=colors[ch], width=2), marker=dict(size=6), customdata=100 * np.cumsum(wc),
-                                 hovertemplate=f'{label(ch)}: ' + '%{y:.1f}% in week %{x}; %{customdata:.0f}% by then<extra></extra>'))
+                                 hovertemplate=f'{label(ch, ctx)}: ' + '%{y:.1f}% in week %{x}; %{customdata:.0f}% by then<extra></extra>'))
     return _layout(fig, title or 'Carry-over: when a week of media has its effect', 'week 0 = the week the media ran',
                    hovermode='x unified', xaxis=dict(title='weeks after the media ran', dtick=1), yaxis_title='share of the effect (%)')
 
@@ -542,6 +558,7 @@ def plot_coefficients(coefficients,          # `fitted.components(panel)['coeffi
                       times,                 # the weeks: `panel.times` or their labels
                       channels,
                       title: str|None = None,
+                      ctx: ChartContext = DEFAULT_CONTEXT,  # names and colours (`ChartContext`)
                      ) -> go.Figure:
     "Each channel's effectiveness over time relative to its own average (1 = average week), mean across regions with a 10–90% band."
     coef = np.asarray(coefficients, dtype=float)
@@ -552,16 +569,16 @@ def plot_coefficients(coefficients,          # `fitted.components(panel)['coeffi
     avg = coef.mean(1, keepdims=True)           # each region's own average: the band shows how weeks differ, not how regions do
     coef = coef / np.where(avg > 0, avg, 1.)
     x = _time_values(times)
-    colors = channel_colors(channels)
+    colors = channel_colors(channels, ctx)
     mean, (low, high) = coef.mean(0), np.quantile(coef, [0.1, 0.9], axis=0)   # [weeks, channels]
     fig = go.Figure()
     for j, ch in enumerate(map(str, channels)):
         if coef.shape[0] > 1:
             fig.add_trace(go.Scatter(x=pd.concat([x, x[::-1]]), y=np.r_[high[:, j], low[::-1, j]], fill='toself', mode='lines',
                                      line=dict(width=0), fillcolor=_rgba(colors[ch], 0.2 if len(channels) <= 3 else 0.08), legendgroup=ch, showlegend=False,
-                                     name=f'{label(ch)} 10–90% of regions', hoverinfo='skip'))
-        fig.add_trace(go.Scatter(x=x, y=mean[:, j], mode='lines', name=label(ch), legendgroup=ch, line=dict(color=colors[ch], width=2),
-                                 hovertemplate=f'{label(ch)}: ' + '%{y:.2f}× its average<extra></extra>'))
+                                     name=f'{label(ch, ctx)} 10–90% of regions', hoverinfo='skip'))
+        fig.add_trace(go.Scatter(x=x, y=mean[:, j], mode='lines', name=label(ch, ctx), legendgroup=ch, line=dict(color=colors[ch], width=2),
+                                 hovertemplate=f'{label(ch, ctx)}: ' + '%{y:.2f}× its average<extra></extra>'))
     flat = np.abs(mean - 1).max() < 0.02
     sub = ('line: mean over regions; band: 10th–90th percentile of regions' if coef.shape[0] > 1 else '') + \
           ('; every channel is within 2% of its average: the model found no change in effectiveness over time' if flat else '')
@@ -572,16 +589,18 @@ def plot_coefficients(coefficients,          # `fitted.components(panel)['coeffi
 def plot_graph(edges,             # `fitted.edges()`: source, target, weight
                channels,
                title: str = 'Learned channel graph: which channels drive which',
+               ctx: ChartContext = DEFAULT_CONTEXT,  # names and colours (`ChartContext`)
               ) -> go.Figure:
     "The learned channel DAG (`dag.plot_dag`) in the report's channel colours."
-    names = {str(c): label(c) for c in channels if str(c) in NAMES.labels}
-    fig = plot_dag(edges, list(channels), colors=channel_colors(channels), title=title, labels=names)
+    names = {str(c): label(c, ctx) for c in channels if str(c) in ctx.labels}
+    fig = plot_dag(edges, list(channels), colors=channel_colors(channels, ctx), title=title, labels=names)
     return fig.update_layout(template='plotly_white')   # the house look; `plot_dag` keeps its title, axes, margins
 
-def plot_dag_heatmap(fitted: FittedMMM, title: str = 'Channel → channel weights (row drives column)') -> go.Figure:
+def plot_dag_heatmap(fitted: FittedMMM, title: str = 'Channel → channel weights (row drives column)',
+                     ctx: ChartContext = DEFAULT_CONTEXT) -> go.Figure:
     "The full learned weight matrix W [channels, channels] of the model's DAG (an ensemble: its members' mean) as a heatmap (`dag.plot_adjacency`)."
     W = fitted.model.dag.W().detach().mean(0)
-    fig = plot_adjacency(W, fitted.channels, title=title, labels={c: label(c) for c in fitted.channels})
+    fig = plot_adjacency(W, fitted.channels, title=title, labels={c: label(c, ctx) for c in fitted.channels})
     return fig.update_layout(template='plotly_white')
 
 # %% ../nbs/12_charts.ipynb #f1748c3c
@@ -589,6 +608,7 @@ def plot_region_heatmap(contrib: pd.DataFrame, channels,
                         top: int = 30,           # regions shown: the largest by predicted KPI
                         relative: bool = True,   # cells as % of the region's predicted KPI; False: KPI units
                         title: str|None = None,
+                        ctx: ChartContext = DEFAULT_CONTEXT,  # names and colours (`ChartContext`)
                        ) -> go.Figure:
     "Region × channel contributions (share of each region's predicted KPI), largest regions first."
     channels = [str(c) for c in channels]
@@ -598,22 +618,22 @@ def plot_region_heatmap(contrib: pd.DataFrame, channels,
     wide = df[df['component'].isin(channels)].pivot_table(index='region', columns='component', values='value', aggfunc='sum')
     wide = wide.reindex(index=shown, columns=channels).fillna(0.)
     z = 100 * wide.div(total[shown], axis=0) if relative else wide
-    fig = go.Figure(go.Heatmap(z=z.to_numpy(), x=[label(c) for c in channels], y=list(shown), colorscale='Blues', customdata=wide.to_numpy(),
+    fig = go.Figure(go.Heatmap(z=z.to_numpy(), x=[label(c, ctx) for c in channels], y=list(shown), colorscale='Blues', customdata=wide.to_numpy(),
                                texttemplate='%{z:.1f}' if len(shown) * len(channels) <= 400 else None,
-                               colorbar=dict(title=f'% of region {NAMES.kpi}' if relative else NAMES.kpi),
-                               hovertemplate='%{y}, %{x}<br>%{z:.2f}' + ('%' if relative else '') + ' — %{customdata:,.0f} ' + NAMES.kpi + '<extra></extra>'))
+                               colorbar=dict(title=f'% of region {ctx.kpi}' if relative else ctx.kpi),
+                               hovertemplate='%{y}, %{x}<br>%{z:.2f}' + ('%' if relative else '') + ' — %{customdata:,.0f} ' + ctx.kpi + '<extra></extra>'))
     sub = f'the {len(shown)} largest of {len(total)} regions by predicted KPI' if len(total) > len(shown) else None
-    return _layout(fig, title or (f'Channel contribution by region (% of the region\'s {NAMES.kpi})' if relative else 'Channel contribution by region'),
+    return _layout(fig, title or (f'Channel contribution by region (% of the region\'s {ctx.kpi})' if relative else 'Channel contribution by region'),
                    sub, yaxis=dict(autorange='reversed', title='region'), xaxis=dict(title='channel', side='bottom'),
                    height=max(320, 22 * len(shown) + 200))
 
 # %% ../nbs/12_charts.ipynb #5120e8f3
-def plot_allocation(plan: BudgetPlan, title: str|None = None) -> go.Figure:
+def plot_allocation(plan: BudgetPlan, title: str|None = None, ctx: ChartContext = DEFAULT_CONTEXT) -> go.Figure:
     "Current vs optimal spend per channel (grouped bars in the channel colours); the title gives the expected lift."
     t = plan.table.reset_index(drop=True)
-    colors = channel_colors(t['channel'].astype(str))
+    colors = channel_colors(t['channel'].astype(str), ctx)
     bar_colors = [colors[str(c)] for c in t['channel']]
-    names = [label(c) for c in t['channel']]
+    names = [label(c, ctx) for c in t['channel']]
     bound = dict(lower='at its lower bound', upper='at its upper bound', fixed='held fixed')
     flags = ['; '.join(f for f, on in ((bound.get(str(b), str(b)), bool(b)), ("beyond the spends the curves were measured at", bool(e))) if on)
              for b, e in zip(t['at_bound'], t.get('extrapolated', [False] * len(t)))]
@@ -623,13 +643,13 @@ def plot_allocation(plan: BudgetPlan, title: str|None = None) -> go.Figure:
                      go.Bar(x=names, y=t['optimal'], name='optimal', marker=dict(color=bar_colors), text=change, textposition='outside',
                             customdata=np.array([t['change'].to_numpy(float), flags], dtype=object).T,
                             hovertemplate='%{x}: optimal %{y:,.0f} (%{customdata[0]:+,.0f})<br>%{customdata[1]}<extra></extra>')])
-    if np.isfinite(plan.lift): head = f"expected lift {fmt_number(plan.lift, signed=True)} {NAMES.kpi} ({plan.lift_pct:+.2f}%), model-checked"   # as the summary writes it
-    else: head = f"lift by the response curves {plan.curve_lift:+,.0f} {NAMES.kpi} (not checked with the model)"
+    if np.isfinite(plan.lift): head = f"expected lift {fmt_number(plan.lift, signed=True)} {ctx.kpi} ({plan.lift_pct:+.2f}%), model-checked"   # as the summary writes it
+    else: head = f"lift by the response curves {plan.curve_lift:+,.0f} {ctx.kpi} (not checked with the model)"
     weeks = f' over the last {plan.weeks} weeks' if plan.weeks else ''
-    sub = f"same total ({amount(plan.spend, plan.unit)}{weeks})" if abs(plan.spend - plan.current_total) <= 1e-6 * max(plan.current_total, 1) \
-          else f"total {_short(plan.current_total)} → {amount(plan.spend, plan.unit)}{weeks}"
+    sub = f"same total ({amount(plan.spend, plan.unit, ctx=ctx)}{weeks})" if abs(plan.spend - plan.current_total) <= 1e-6 * max(plan.current_total, 1) \
+          else f"total {_short(plan.current_total)} → {amount(plan.spend, plan.unit, ctx=ctx)}{weeks}"
     return _layout(fig, title or f'Budget allocation, current vs optimal: {head}', sub, barmode='group',
-                   xaxis_title='channel', yaxis_title=f'spend in the planning window{amount(unit=plan.unit)}')
+                   xaxis_title='channel', yaxis_title=f'spend in the planning window{amount(unit=plan.unit, ctx=ctx)}')
 
 # %% ../nbs/12_charts.ipynb #2018ddfe
 _SCENARIO_COLUMNS = {'fraction', 'budget', 'unit', 'feasible', 'note', 'spend', 'expected_response', 'expected_lift', 'roi',
@@ -649,24 +669,25 @@ def _check_split(ok: pd.DataFrame, channels: list[str]):
         raise DeepCausalError(f"the scenario columns {', '.join(channels)} are not a split of each plan's spend: "
                               "pass the channels to `plot_budget_curve`")
 
-def _lift_traces(ok: pd.DataFrame) -> list:
+def _lift_traces(ok: pd.DataFrame, ctx: ChartContext = DEFAULT_CONTEXT) -> list:
     "Lift over today's allocation in KPI units: model-checked bars, and the curves' own lift when the grid has both."
     lift = ok['expected_lift'].to_numpy(float)
     checked = 'curve_lift' in ok and ok['curve_lift'].notna().any()
-    name = label('expected_lift') if checked else label('curve_lift')   # readable names, as `READABLE_NAMES` gives them
+    name = label('expected_lift', ctx) if checked else label('curve_lift', ctx)   # readable names, as `READABLE_NAMES` gives them
     traces = [go.Bar(x=ok['budget'], y=lift, name=name, marker_color=np.where(lift >= 0, MODEL_COLOR, '#B23B3B'),
-                     hovertemplate='budget %{x:,.0f}: ' + name + ' %{y:+,.0f} ' + NAMES.kpi + '<extra></extra>')]
+                     hovertemplate='budget %{x:,.0f}: ' + name + ' %{y:+,.0f} ' + ctx.kpi + '<extra></extra>')]
     if checked:
-        traces.append(go.Scatter(x=ok['budget'], y=ok['curve_lift'], mode='lines+markers', name=label('curve_lift'),
+        traces.append(go.Scatter(x=ok['budget'], y=ok['curve_lift'], mode='lines+markers', name=label('curve_lift', ctx),
                                  line=dict(color=ACTUAL_COLOR, dash='dot', width=1.5),
                                  marker=dict(size=5, color=ACTUAL_COLOR),
-                                 hovertemplate='budget %{x:,.0f}: by the curves %{y:+,.0f} ' + NAMES.kpi
+                                 hovertemplate='budget %{x:,.0f}: by the curves %{y:+,.0f} ' + ctx.kpi
                                                + '<extra></extra>'))
     return traces
 
 def plot_budget_curve(scenarios: pd.DataFrame,   # `budget_scenarios(curves, ...)`, model-checked or not
                       title: str|None = None,
                       channels=None,             # the spend columns; default: every column that is not a result
+                      ctx: ChartContext = DEFAULT_CONTEXT,  # names and colours (`ChartContext`)
                      ) -> go.Figure:
     "Expected KPI, lift over the current allocation and the optimal split per channel against the total budget; current budget marked."
     ok = scenarios[scenarios['feasible'].astype(bool)] if 'feasible' in scenarios else scenarios
@@ -674,27 +695,27 @@ def plot_budget_curve(scenarios: pd.DataFrame,   # `budget_scenarios(curves, ...
     ok = ok.sort_values('budget')
     channels = _scenario_channels(scenarios, channels)
     _check_split(ok, channels)
-    colors = channel_colors(channels)
-    unit = amount(unit=str(ok['unit'].iloc[0]) if 'unit' in ok else 'money')
+    colors = channel_colors(channels, ctx)
+    unit = amount(unit=str(ok['unit'].iloc[0]) if 'unit' in ok else 'money', ctx=ctx)
     kpi_col = 'expected_kpi' if 'expected_kpi' in ok and ok['expected_kpi'].notna().all() else 'expected_response'
     current = float((ok['budget'] / ok['fraction']).median()) if 'fraction' in ok else np.nan
     fig = make_subplots(3, 1, shared_xaxes=True, vertical_spacing=0.06, row_heights=[0.4, 0.25, 0.35])
-    kpi_name = f'expected {NAMES.kpi}' if kpi_col == 'expected_kpi' else f'{NAMES.kpi} from media'
+    kpi_name = f'expected {ctx.kpi}' if kpi_col == 'expected_kpi' else f'{ctx.kpi} from media'
     roi_hover = '<br>average ROI %{customdata[0]:.3g}' if 'roi' in ok else ''
-    hover = 'budget %{x:,.0f}: ' + NAMES.kpi + ' %{y:,.0f}' + roi_hover + '<extra></extra>'
+    hover = 'budget %{x:,.0f}: ' + ctx.kpi + ' %{y:,.0f}' + roi_hover + '<extra></extra>'
     fig.add_trace(go.Scatter(x=ok['budget'], y=ok[kpi_col], mode='lines+markers', name=kpi_name,
                              line=dict(color=MODEL_COLOR, width=2), hovertemplate=hover,
                              customdata=ok[['roi']].to_numpy() if 'roi' in ok else None), 1, 1)
-    for trace in _lift_traces(ok): fig.add_trace(trace, 2, 1)
+    for trace in _lift_traces(ok, ctx=ctx): fig.add_trace(trace, 2, 1)
     for ch in channels:
-        fig.add_trace(go.Scatter(x=ok['budget'], y=ok[ch], name=label(ch), legendgroup=ch, stackgroup='allocation', mode='lines',
+        fig.add_trace(go.Scatter(x=ok['budget'], y=ok[ch], name=label(ch, ctx), legendgroup=ch, stackgroup='allocation', mode='lines',
                                  line=dict(color=colors[ch], width=0.5), fillcolor=_rgba(colors[ch], 0.8),
-                                 hovertemplate=f'{label(ch)}: ' + '%{y:,.0f}<extra></extra>'), 3, 1)
+                                 hovertemplate=f'{label(ch, ctx)}: ' + '%{y:,.0f}<extra></extra>'), 3, 1)
     if np.isfinite(current):
         fig.add_vline(x=current, line=dict(color=ACTUAL_COLOR, dash='dot', width=1), row='all', col=1)
         fig.add_annotation(x=current, y=1, yref='y domain', text='current budget', showarrow=False, yanchor='bottom', row=1, col=1)
     fig.update_yaxes(title_text=kpi_name, row=1, col=1)
-    fig.update_yaxes(title_text=f'lift ({NAMES.kpi})', row=2, col=1)
+    fig.update_yaxes(title_text=f'lift ({ctx.kpi})', row=2, col=1)
     fig.update_yaxes(title_text=f'optimal spend{unit}', rangemode='tozero', row=3, col=1)
     fig.update_xaxes(title_text=f'total budget in the planning window{unit}', row=3, col=1)
     dropped = len(scenarios) - len(ok)
@@ -711,7 +732,7 @@ def _mark_phases(fig: go.Figure, phases: list):
         fig.add_annotation(x=start, y=1, xref='x', yref='y domain', text='refit on all training weeks', showarrow=False,
                            xanchor='left', yanchor='bottom')
 
-def plot_training(info: dict, title: str|None = None) -> go.Figure:
+def plot_training(info: dict, title: str|None = None, ctx: ChartContext = DEFAULT_CONTEXT) -> go.Figure:
     "Training loss (log scale) and validation RMSE per epoch from `fitted.info`; best epoch and phase boundaries marked."
     hist = info.get('history') or {}
     loss, val = list(hist.get('loss') or []), list(hist.get('val_rmse') or [])
@@ -730,7 +751,7 @@ def plot_training(info: dict, title: str|None = None) -> go.Figure:
             fig.add_trace(go.Scatter(x=[best], y=[val[best]], mode='markers', name='epoch kept',
                                      marker=dict(symbol='star', size=13, color=ACTUAL_COLOR),
                                      hovertemplate='kept epoch %{x}: validation RMSE %{y:,.0f}<extra></extra>'), 2, 1)
-        fig.update_yaxes(title_text=f'validation RMSE ({NAMES.kpi})', row=2, col=1)
+        fig.update_yaxes(title_text=f'validation RMSE ({ctx.kpi})', row=2, col=1)
     _mark_phases(fig, phases)
     log = min(loss) > 0
     decades = float(np.log10(max(loss) / min(loss))) if log else 0.
@@ -753,11 +774,11 @@ def all_charts(fitted: FittedMMM, panel: Panel,
                budget: bool = True,                         # False: leave the budget charts out (e.g. no plan is possible)
                comp: dict|None = None, evaluation: dict|None = None, roi: pd.DataFrame|None = None,  # reused when given (comp: with members)
                table: pd.DataFrame|None = None,             # `channel_table`, reused when given
+               ctx: ChartContext|None = None,               # names and colours; default: the panel's (`panel_context`)
               ) -> dict:
     "Every report chart {name: Figure}, in report order, from one pass of the model over `panel`."
     weeks = fitted.config.report.planning_weeks
-    set_channel_order(panel.channels)
-    set_names(panel.kpi_name, fitted.config.report.currency, panel.labels)
+    ctx = ctx or panel_context(panel, fitted.config.report.currency)
     comp = comp if comp is not None else fitted.components(panel, members=True)
     pred = predictions_frame(fitted, panel, comp)
     contrib = contributions_frame(fitted, panel, comp)
@@ -770,21 +791,21 @@ def all_charts(fitted: FittedMMM, panel: Panel,
     evaluation = evaluation or fitted.evaluate(panel)
     roi = roi if roi is not None else roi_table(fitted, panel, curves, comp=comp)
     table = table if table is not None else channel_table(fitted, panel, comp, curves)
-    charts = dict(fit=plot_fit(pred), quality=plot_quality(evaluation, per='region-week' if panel.n_regions > 1 else 'week'), holdout_scatter=plot_holdout_scatter(pred),
-                  residuals=plot_residuals(pred), decomposition=plot_decomposition(contrib, channels, media_interval=media_interval if fitted.members > 1 else None),
-                  waterfall=plot_waterfall(contrib, channels), shares=plot_shares(table),
-                  region_heatmap=plot_region_heatmap(contrib, channels), roi=plot_roi(roi),
-                  response_curves=plot_response_curves(curves, level=fitted.config.report.interval), adstock=plot_adstock(fitted.parameters_table(), max_lag=min(fitted.config.model.max_lag, panel.n_weeks)),
-                  coefficients=plot_coefficients(point['coefficients'], panel.times, channels),
-                  graph=plot_graph(fitted.edges(), channels), adjacency=plot_dag_heatmap(fitted))
+    charts = dict(fit=plot_fit(pred, ctx=ctx), quality=plot_quality(evaluation, per='region-week' if panel.n_regions > 1 else 'week', ctx=ctx), holdout_scatter=plot_holdout_scatter(pred, ctx=ctx),
+                  residuals=plot_residuals(pred, ctx=ctx), decomposition=plot_decomposition(contrib, channels, media_interval=media_interval if fitted.members > 1 else None, ctx=ctx),
+                  waterfall=plot_waterfall(contrib, channels, ctx=ctx), shares=plot_shares(table, ctx=ctx),
+                  region_heatmap=plot_region_heatmap(contrib, channels, ctx=ctx), roi=plot_roi(roi, ctx=ctx),
+                  response_curves=plot_response_curves(curves, level=fitted.config.report.interval, ctx=ctx), adstock=plot_adstock(fitted.parameters_table(), max_lag=min(fitted.config.model.max_lag, panel.n_weeks), ctx=ctx),
+                  coefficients=plot_coefficients(point['coefficients'], panel.times, channels, ctx=ctx),
+                  graph=plot_graph(fitted.edges(), channels, ctx=ctx), adjacency=plot_dag_heatmap(fitted, ctx=ctx))
     if budget:
         try:
             plan = plan if plan is not None else plan_budget(fitted, panel, weeks=weeks, curves=curves)
-            charts['allocation'] = plot_allocation(plan)
+            charts['allocation'] = plot_allocation(plan, ctx=ctx)
             if scenarios is None:
                 scenarios = budget_scenarios(curves, current_kpi=plan.current_kpi if np.isfinite(plan.current_kpi) else None)
-            charts['budget_curve'] = plot_budget_curve(scenarios, channels=channels)   # spend columns, never a result
+            charts['budget_curve'] = plot_budget_curve(scenarios, channels=channels, ctx=ctx)   # spend columns, never a result
         except DeepCausalError as e: warnings.warn(f'budget charts left out: {e}')
-    if fitted.experiments is not None: charts['experiments'] = plot_experiments(fitted.experiments, fitted.config.report.interval)
-    charts['training'] = plot_training(fitted.info)
+    if fitted.experiments is not None: charts['experiments'] = plot_experiments(fitted.experiments, fitted.config.report.interval, ctx=ctx)
+    charts['training'] = plot_training(fitted.info, ctx=ctx)
     return charts
