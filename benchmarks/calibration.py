@@ -13,12 +13,10 @@ tested channels' largest error, holdout WAPE next to the best naive forecast, co
 import argparse, json, sys, time, warnings
 from pathlib import Path
 import numpy as np
-sys.path.insert(0, str(Path(__file__).parent))
-from recovery import true_contributions, HOLDOUT
+from deepcausal_nb.recovery import true_contributions, HOLDOUT
 from deepcausal_nb.config import load_config
 from deepcausal_nb.data import load_panel
-from deepcausal_nb.simulate import simulate
-from deepcausal_nb.cli import CONFOUNDED
+from deepcausal_nb.simulate import simulate, CONFOUNDED
 from deepcausal_nb.train import fit
 from deepcausal_nb.decompose import activity_check
 from deepcausal_nb.metrics import regression_metrics, baseline_metrics

@@ -5,7 +5,7 @@ Run from the repo root:
     .venv/bin/python benchmarks/coverage.py --designs national2,flat --seeds 0,1 --set train.members=12
     .venv/bin/python benchmarks/coverage.py --scheduler tcp://host:8786      # every fit a Dask job (--scheduler local, --workers N: a local cluster)
 
-For each panel (the recovery suite's designs, `benchmarks/recovery.py`, without the slow `large` one) the default fit
+For each panel (the recovery designs, `deepcausal_nb.recovery.DESIGNS`, without the slow `large` one) the default fit
 (an ensemble of `train.members`) gives, per channel, a share of the KPI and an ROI with intervals at 50/80/90/95 %
 (`ensemble_interval`). Printed per nominal level, over every channel of every panel:
 - share: fraction of channels whose true share lies inside, and the mean interval width (percentage points)
@@ -20,7 +20,8 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import cloudpickle, recovery
-from recovery import DESIGNS, true_contributions, each_run, fit_design, suite_arguments
+from recovery import each_run, fit_design, suite_arguments
+from deepcausal_nb.recovery import DESIGNS, true_contributions
 from deepcausal_nb.train import ensemble_interval
 from deepcausal_nb.decompose import prediction_interval
 

@@ -5,7 +5,7 @@ Run from the repo root:
     .venv/bin/python benchmarks/recovery.py --designs national6,varying --seeds 0,1 --set train.epochs=400
     .venv/bin/python benchmarks/recovery.py --scheduler tcp://host:8786     # every fit a Dask job (--scheduler local, --workers N: a local cluster)
 
-Per design (mean over seeds, spread = max - min over seeds):
+Per design (mean over seeds, spread = max - min over seeds; the scores are `deepcausal_nb.recovery.score`'s):
 - share_mae_pp: mean |learned - true| channel share of the KPI, percentage points (all observed weeks)
 - srmse: median over channel x region of RMSE(true weekly contribution - learned) / |mean true| (cells whose channel airs)
 - corr: mean over channels of the correlation of learned and true weekly contributions summed over regions
@@ -17,64 +17,12 @@ Each seed sets both the simulated panel and the model's seed.
 """
 import argparse, json, sys, time, warnings
 from pathlib import Path
-import numpy as np, pandas as pd, torch
+import pandas as pd, torch
 from deepcausal_nb.config import load_config
 from deepcausal_nb.data import load_panel
 from deepcausal_nb.simulate import simulate
+from deepcausal_nb.recovery import HOLDOUT, DESIGNS, true_contributions, score
 from deepcausal_nb.train import fit
-
-HOLDOUT = 13
-DESIGNS = {   # name: simulator settings
-    'national2':  dict(regions=1, weeks=156, channels=2),
-    'national6':  dict(regions=1, weeks=156, channels=6),
-    'regions40':  dict(regions=40, weeks=130, channels=7),
-    'varying':    dict(regions=40, weeks=130, channels=5, effect_swing=0.5, varying_channel='search'),
-    'sparse':     dict(regions=40, weeks=130, channels=5, sparse=True),
-    'steep':      dict(regions=20, weeks=130, channels=5, hill_slope_min=3.5, hill_slope_max=5.0),
-    'flat':       dict(regions=20, weeks=130, channels=5, hill_slope_min=0.8, hill_slope_max=1.2),
-    'confounded': dict(regions=40, weeks=130, channels=5, confounder=0.1),
-    'collinear':  dict(regions=40, weeks=130, channels=5, collinearity=0.9),
-    'large':      dict(regions=50, weeks=208, channels=30),
-}
-
-def true_contributions(sim, panel) -> np.ndarray:
-    "True weekly channel contributions [regions, weeks, channels], in the panel's region/week/channel order."
-    c = sim.contributions
-    names = [m.removesuffix('_impressions') for m in panel.channels]
-    c = c[c.component.isin(names)]
-    region = c.region if sim.truth['region_column'] else pd.Series('national', index=c.index)
-    wide = c.assign(region=region).pivot_table(index=['region', 'time'], columns='component', values='value', sort=True)[names]
-    regions = [str(r) for r in panel.regions] if sim.truth['region_column'] else ['national']
-    times = list(pd.DatetimeIndex(panel.times).strftime('%Y-%m-%d'))
-    wide = wide.reindex(pd.MultiIndex.from_product([regions, times]))
-    return wide.to_numpy().reshape(len(regions), len(times), len(names))
-
-def score(sim, panel, fitted) -> dict:
-    "Attribution against truth and holdout accuracy against the naive forecasts."
-    comp = fitted.components(panel)
-    est, true, m = comp['channels'], true_contributions(sim, panel), panel.mask
-    total = panel.kpi[m].sum()
-    share_err = np.abs(est[m].sum(0) - true[m].sum(0)) / total                          # [C]
-    mean_true = np.where(m[..., None], true, 0).sum(1) / m.sum(1)[:, None]             # [R, C]
-    rmse = np.sqrt((np.where(m[..., None], est - true, 0) ** 2).sum(1) / m.sum(1)[:, None])
-    airs = np.abs(mean_true) > 1e-9 * np.abs(mean_true).max()
-    srmse = rmse[airs] / np.abs(mean_true[airs])
-    nat_est, nat_true = np.where(m[..., None], est, 0).sum(0), np.where(m[..., None], true, 0).sum(0)   # [T, C]
-    corr = np.array([np.corrcoef(nat_est[:, c], nat_true[:, c])[0, 1] if nat_true[:, c].std() > 0 else np.nan for c in range(est.shape[2])])
-    names = [x.removesuffix('_impressions') for x in panel.channels]
-    tv = sim.truth['config']
-    corr_varying = float(corr[names.index(tv['varying_channel'])]) if tv.get('effect_swing') else None
-    coef = comp['coefficients'][:, :fitted.n_train]                                      # [R, T, C]
-    coef_rsd = float(np.mean(coef.std(1).mean(0) / np.maximum(coef.mean((0, 1)), 1e-12)))
-    ev = fitted.evaluate(panel)
-    naive = min(v['holdout']['wape'] for v in ev['baselines'].values())
-    pt = fitted.parameters_table()
-    return dict(share_mae_pp=100 * share_err.mean(), share_max_pp=100 * share_err.max(), srmse=float(np.median(srmse)),
-                srmse_mean=float(srmse.mean()), corr=float(np.nanmean(corr)), corr_varying=corr_varying, coef_rsd=coef_rsd,
-                wape=ev['holdout']['wape'], naive_wape=naive, r2_within=ev['holdout']['r2_within'],
-                media_share=100 * est[m].sum() / total, true_media_share=100 * true[m].sum() / total,
-                slopes=[round(float(x), 2) for x in pt.hill_slope], true_slopes=[round(ch['hill_slope'], 2) for ch in sim.truth['channels'].values()],
-                decays=[round(float(x), 2) for x in pt.adstock_decay], true_decays=[round(ch['adstock_decay'], 2) for ch in sim.truth['channels'].values()])
 
 def fit_design(design: str, seed: int, overrides: list) -> tuple:
     "Simulate `design` with `seed` and fit it (the model seeded alike): (sim, panel, fitted, fit seconds)."

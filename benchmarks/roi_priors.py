@@ -12,7 +12,7 @@ import argparse, sys, time, warnings
 from pathlib import Path
 import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
-from recovery import true_contributions, HOLDOUT
+from deepcausal_nb.recovery import true_contributions, HOLDOUT
 from calibration import DESIGN
 from deepcausal_nb.config import load_config
 from deepcausal_nb.data import load_panel

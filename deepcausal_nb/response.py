@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import warnings
 import numpy as np, pandas as pd, torch
 from scipy.optimize import curve_fit
-from scipy.special import expit
+from .transforms import hill_logistic
 from .config import DeepCausalError
 from .data import Panel
 from .train import FittedMMM, panel_tensors, ensemble_interval, interval_around
@@ -99,12 +99,12 @@ def valued(panel: Panel, channels: np.ndarray, cells: np.ndarray) -> np.ndarray:
 def hill_curve(s, r_max, half_saturation, slope):
     "Hill response in the units of `s` and `r_max`."
     s = np.maximum(np.asarray(s, dtype='float64'), 0)
-    with np.errstate(divide='ignore'): return r_max * expit(slope * (np.log(s) - np.log(half_saturation)))
+    with np.errstate(divide='ignore'): return r_max * hill_logistic(np.log(s), np.log(half_saturation), slope)
 
 def hill_derivative(s, r_max, half_saturation, slope):
     "dR/ds of `hill_curve`."
     s = np.maximum(np.asarray(s, dtype='float64'), 1e-300)
-    p = expit(slope * (np.log(s) - np.log(half_saturation)))       # q/(1+q) without overflow
+    p = hill_logistic(np.log(s), np.log(half_saturation), slope)   # q/(1+q) without overflow
     return r_max * slope * p * (1 - p) / s
 
 def fit_hill(spend: np.ndarray, response: np.ndarray) -> dict:

@@ -6,6 +6,7 @@ from deepcausal_nb.config import load_config
 from deepcausal_nb.data import load_panel
 from deepcausal_nb.simulate import simulate
 from deepcausal_nb.train import fit
+from deepcausal_nb.recovery import true_contributions
 
 BENCH = Path(__file__).resolve().parent.parent/'benchmarks'
 sys.path.insert(0, str(BENCH))
@@ -17,7 +18,7 @@ def case():
     sim = simulate(regions=3, weeks=40, channels=2, seed=5)
     panel = load_panel(sim.data, holdout_weeks=4)
     fitted = fit(panel, load_config(overrides=['epochs=5', 'member_epochs=5', 'members=4']), progress=False)
-    return sim, panel, fitted, coverage.true_contributions(sim, panel)
+    return sim, panel, fitted, true_contributions(sim, panel)
 
 def _members_around(fitted, panel, center, spread, monkeypatch):
     "Make the fitted model's members `center` × (1 + spread·k), k = -1.5..1.5: their mean is `center`."

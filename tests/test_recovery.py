@@ -1,14 +1,10 @@
-"The recovery benchmark's scoring: truth laid out like the panel, and scores that are exact on the truth itself."
-import importlib.util, sys
-from pathlib import Path
+"Recovery scoring (`deepcausal_nb.recovery`): truth laid out like the panel, scores exact on the truth itself."
 import numpy as np, pytest
 from deepcausal_nb.config import load_config
 from deepcausal_nb.data import load_panel
 from deepcausal_nb.simulate import simulate
 from deepcausal_nb.train import fit
-
-spec = importlib.util.spec_from_file_location('recovery', Path(__file__).resolve().parent.parent/'benchmarks'/'recovery.py')
-recovery = importlib.util.module_from_spec(spec); spec.loader.exec_module(recovery)
+from deepcausal_nb import recovery
 
 @pytest.mark.parametrize('regions', [1, 3])
 def test_true_contributions_follow_the_panel_layout(regions):

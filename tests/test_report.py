@@ -234,3 +234,15 @@ def test_chart_labels_apart_in_browser(report):
     assert problems == [], problems[:5]
     assert [t for t, bg in backgrounds if bg not in ('white', '#fff', '#ffffff')] == [], backgrounds  # the house look
     assert epochs and all(n > 0 for n in epochs[0]), epochs                        # every training panel: epoch ticks
+
+def test_template_passes_prepare_report_only_its_keywords():
+    "Every keyword the template gives `prepare_report` is one of its parameters, and each is a template parameter."
+    import ast, inspect, nbformat
+    from deepcausal_nb.report import prepare_report, template_parameters
+    nb = nbformat.read(str(ROOT/'reports'/'mmm_report.ipynb'), as_version=4)
+    calls = [n for c in nb.cells if c.cell_type == 'code' and 'prepare_report(' in c.source
+             for n in ast.walk(ast.parse(c.source)) if isinstance(n, ast.Call) and getattr(n.func, 'id', '') == 'prepare_report']
+    assert len(calls) == 1
+    passed = {k.arg for k in calls[0].keywords}
+    assert passed <= set(inspect.signature(prepare_report).parameters)
+    assert passed <= set(template_parameters(ROOT/'reports'/'mmm_report.ipynb'))
