@@ -15,14 +15,21 @@ Per design (mean over seeds, spread = max - min over seeds; the scores are `deep
 - fit_s: fit time (seconds, this machine)
 Each seed sets both the simulated panel and the model's seed.
 """
-import argparse, json, sys, time, warnings
+
+import argparse
+import json
+import sys
+import time
+import warnings
 from pathlib import Path
-import pandas as pd, torch
+import pandas as pd
+import torch
 from deepcausal_nb.config import load_config
 from deepcausal_nb.data import load_panel
 from deepcausal_nb.simulate import simulate
-from deepcausal_nb.recovery import HOLDOUT, DESIGNS, true_contributions, score
+from deepcausal_nb.recovery import HOLDOUT, DESIGNS, score
 from deepcausal_nb.train import fit
+
 
 def fit_design(design: str, seed: int, overrides: list) -> tuple:
     "Simulate `design` with `seed` and fit it (the model seeded alike): (sim, panel, fitted, fit seconds)."
@@ -35,9 +42,11 @@ def fit_design(design: str, seed: int, overrides: list) -> tuple:
         fitted = fit(panel, cfg, progress=False)
     return sim, panel, fitted, time.perf_counter() - t0
 
+
 def run_one(design: str, seed: int, overrides: list) -> dict:
     sim, panel, fitted, seconds = fit_design(design, seed, overrides)
     return dict(design=design, seed=seed, fit_s=seconds, epochs=fitted.info.get('epochs'), **score(sim, panel, fitted))
+
 
 def _job(args):
     "One fit as a Dask job: its share of the worker's cores for torch, then `fn(design, seed, overrides)`."
@@ -45,35 +54,50 @@ def _job(args):
     torch.set_num_threads(threads)
     return fn(*job)
 
+
 def each_run(jobs: list, fn, scheduler=None, workers=None):
     "Yield `fn(design, seed, overrides)` for every job: here, one after another; on Dask (a scheduler or local workers) as they finish."
     if not (scheduler or workers):
-        for job in jobs: yield fn(*job)
+        for job in jobs:
+            yield fn(*job)
         return
     import cloudpickle
     from deepcausal_nb.cluster import dask_client, run_jobs, local_layout
-    cloudpickle.register_pickle_by_value(sys.modules[__name__])   # workers need not find this script on their path
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers need not find this script on their path
     with dask_client(None if scheduler == 'local' else scheduler, workers=workers) as (client, where):
         threads = local_layout(workers)['torch_threads'] if where == 'local' else 1
         print(f'running {len(jobs)} fits on {where}', flush=True)
         for _, r in run_jobs(_job, [(fn, threads, j) for j in jobs], client, desc='fits'):
-            if 'error' in r: raise RuntimeError(r['error'])
+            if 'error' in r:
+                raise RuntimeError(r['error'])
             yield r
+
 
 def suite_arguments(ap: argparse.ArgumentParser, designs: list, seeds: str):
     "The flags every benchmark suite takes: which designs and seeds, config overrides, and where the fits run (`each_run`)."
-    ap.add_argument('--designs', default=','.join(designs), help=f"comma-separated subset of {', '.join(DESIGNS)}")
+    ap.add_argument('--designs', default=','.join(designs), help=f'comma-separated subset of {", ".join(DESIGNS)}')
     ap.add_argument('--seeds', default=seeds)
-    ap.add_argument('--set', dest='overrides', action='append', default=[], metavar='KEY=VALUE', help='config override (repeatable)')
-    ap.add_argument('--scheduler', help="run the fits as Dask jobs on this scheduler (tcp://host:8786), or 'local' for a local cluster")
+    ap.add_argument(
+        '--set', dest='overrides', action='append', default=[], metavar='KEY=VALUE', help='config override (repeatable)'
+    )
+    ap.add_argument(
+        '--scheduler',
+        help="run the fits as Dask jobs on this scheduler (tcp://host:8786), or 'local' for a local cluster",
+    )
     ap.add_argument('--workers', type=int, help='local cluster: worker processes (default one per core); implies Dask')
+
 
 def summary(rows: pd.DataFrame) -> pd.DataFrame:
     g = rows.groupby('design', sort=False)
-    out = g[['share_mae_pp', 'share_max_pp', 'srmse', 'corr', 'corr_varying', 'coef_rsd', 'wape', 'naive_wape', 'fit_s']].mean()
+    out = g[
+        ['share_mae_pp', 'share_max_pp', 'srmse', 'corr', 'corr_varying', 'coef_rsd', 'wape', 'naive_wape', 'fit_s']
+    ].mean()
     out.insert(1, 'spread_pp', g.share_mae_pp.max() - g.share_mae_pp.min())
-    out['wape'] *= 100; out['naive_wape'] *= 100
+    out['wape'] *= 100
+    out['naive_wape'] *= 100
     return out.rename(columns={'wape': 'wape_%', 'naive_wape': 'naive_wape_%'})
+
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -82,13 +106,22 @@ if __name__ == '__main__':
     a = ap.parse_args()
     torch.set_num_threads(max(1, torch.get_num_threads()))
     rows = []
-    for r in each_run([(d, s, a.overrides) for d in a.designs.split(',') for s in map(int, a.seeds.split(','))], run_one, a.scheduler, a.workers):
+    for r in each_run(
+        [(d, s, a.overrides) for d in a.designs.split(',') for s in map(int, a.seeds.split(','))],
+        run_one,
+        a.scheduler,
+        a.workers,
+    ):
         design, seed = r['design'], r['seed']
         rows.append(r)
-        varying = '' if r['corr_varying'] is None else f" (varying {r['corr_varying']:.2f})"
-        print(f"{design:>10} seed {seed}: share MAE {r['share_mae_pp']:.2f} pp (max {r['share_max_pp']:.2f}), SRMSE {r['srmse']:.3f}, "
-              f"corr {r['corr']:.2f}{varying}, coef RSD {r['coef_rsd']:.3f}, "
-              f"WAPE {100 * r['wape']:.2f}% (naive {100 * r['naive_wape']:.2f}%), media {r['media_share']:.1f}% (true {r['true_media_share']:.1f}%), "
-              f"{r['fit_s']:.1f} s, {r['epochs']} epochs; slopes {r['slopes']} (true {r['true_slopes']})", flush=True)
-        if a.json: Path(a.json).write_text(json.dumps(rows, indent=1, default=float))
+        varying = '' if r['corr_varying'] is None else f' (varying {r["corr_varying"]:.2f})'
+        print(
+            f'{design:>10} seed {seed}: share MAE {r["share_mae_pp"]:.2f} pp (max {r["share_max_pp"]:.2f}), SRMSE {r["srmse"]:.3f}, '
+            f'corr {r["corr"]:.2f}{varying}, coef RSD {r["coef_rsd"]:.3f}, '
+            f'WAPE {100 * r["wape"]:.2f}% (naive {100 * r["naive_wape"]:.2f}%), media {r["media_share"]:.1f}% (true {r["true_media_share"]:.1f}%), '
+            f'{r["fit_s"]:.1f} s, {r["epochs"]} epochs; slopes {r["slopes"]} (true {r["true_slopes"]})',
+            flush=True,
+        )
+        if a.json:
+            Path(a.json).write_text(json.dumps(rows, indent=1, default=float))
     print('\n' + summary(pd.DataFrame(rows)).round(3).to_string())

@@ -7,7 +7,8 @@ __all__ = ['NO_BUDGET', 'ReportData', 'plan_and_scenarios', 'analyse']
 
 # %% ../nbs/11a_analysis.ipynb #c28d000e
 from dataclasses import dataclass, field
-import numpy as np, pandas as pd
+import numpy as np
+import pandas as pd
 from .config import MMMConfig
 from .data import Panel
 from .train import FittedMMM
@@ -15,26 +16,28 @@ from .decompose import contributions_frame, predictions_frame, channel_table
 from .response import response_curves, roi_table
 from .optimize import OptimizeError, plan_budget, budget_scenarios, check_scenarios, budget_curves
 
+
 # %% ../nbs/11a_analysis.ipynb #a484d17c
 @dataclass
 class ReportData:
     "Every number (and, once drawn, chart) of a report, computed once from a fitted model and its panel."
+
     fitted: FittedMMM
     panel: Panel
     config: MMMConfig
-    predictions: pd.DataFrame       # `predictions_frame`
-    contributions: pd.DataFrame     # `contributions_frame`
-    channels: pd.DataFrame          # `channel_table`
-    evaluation: dict                # `FittedMMM.evaluate`
-    curves: list                    # `response_curves` over the planning window
-    roi: pd.DataFrame               # `roi_table`
-    plan: object = None             # `BudgetPlan` at the current total, or None (see `plan_note`)
-    scenarios: pd.DataFrame|None = None  # `budget_scenarios` grid
-    plan_note: str = ''             # why there is no plan, when there is none
-    figures: dict = field(default_factory=dict)   # {name: Figure}, filled by the report (`report.analyse`)
+    predictions: pd.DataFrame  # `predictions_frame`
+    contributions: pd.DataFrame  # `contributions_frame`
+    channels: pd.DataFrame  # `channel_table`
+    evaluation: dict  # `FittedMMM.evaluate`
+    curves: list  # `response_curves` over the planning window
+    roi: pd.DataFrame  # `roi_table`
+    plan: object = None  # `BudgetPlan` at the current total, or None (see `plan_note`)
+    scenarios: pd.DataFrame | None = None  # `budget_scenarios` grid
+    plan_note: str = ''  # why there is no plan, when there is none
+    figures: dict = field(default_factory=dict)  # {name: Figure}, filled by the report (`report.analyse`)
     title: str = ''
     source: str = ''
-    components: dict = field(default_factory=dict, repr=False)   # `fitted.components(panel, members=True)`, reused
+    components: dict = field(default_factory=dict, repr=False)  # `fitted.components(panel, members=True)`, reused
 
     @property
     def plan_curves(self) -> list:
@@ -45,18 +48,26 @@ class ReportData:
     @property
     def ctx(self):
         "Names and colours of this report's charts and tables (`charts.panel_context`): money in the report's currency."
-        from deepcausal_nb.charts import panel_context   # drawing comes after analysis: imported only when asked for
+        from deepcausal_nb.charts import panel_context  # drawing comes after analysis: imported only when asked for
+
         return panel_context(self.panel, self.config.report.currency)
 
-# %% ../nbs/11a_analysis.ipynb #6093a5ed
-NO_BUDGET = ("no channel has spend (or a cost per unit of media), so there is no budget to reallocate: without cost, "
-             "moving impressions between channels is not a plan. Give spend columns (--spend) or cost_per_unit "
-             "(the cost of one unit of media, per channel) to get one")
 
-def plan_and_scenarios(fitted: FittedMMM, panel: Panel, curves: list,
-                       config: MMMConfig,                # its report section: bounds, budget grid, planning weeks
-                       cost_per_unit: dict|None = None,  # money per unit of media for impressions-only channels
-                      ) -> tuple:
+# %% ../nbs/11a_analysis.ipynb #6093a5ed
+NO_BUDGET = (
+    'no channel has spend (or a cost per unit of media), so there is no budget to reallocate: without cost, '
+    'moving impressions between channels is not a plan. Give spend columns (--spend) or cost_per_unit '
+    '(the cost of one unit of media, per channel) to get one'
+)
+
+
+def plan_and_scenarios(
+    fitted: FittedMMM,
+    panel: Panel,
+    curves: list,
+    config: MMMConfig,  # its report section: bounds, budget grid, planning weeks
+    cost_per_unit: dict | None = None,  # money per unit of media for impressions-only channels
+) -> tuple:
     "(plan, scenarios, note): the bounded plan at the current total and the model-checked grid, or (None, None, why)."
     rc = config.report
     try:
@@ -65,25 +76,31 @@ def plan_and_scenarios(fitted: FittedMMM, panel: Panel, curves: list,
             # impressions of different channels do not add up to a budget: without their cost there is nothing to reallocate
             return None, None, NO_BUDGET
         bounds = {c.channel: (rc.bound_low * c.current_spend, rc.bound_high * c.current_spend) for c in inside}
-        plan = plan_budget(fitted, panel, weeks=rc.planning_weeks, cost_per_unit=cost_per_unit, curves=curves,
-                           bounds=bounds)
+        plan = plan_budget(
+            fitted, panel, weeks=rc.planning_weeks, cost_per_unit=cost_per_unit, curves=curves, bounds=bounds
+        )
         fractions = np.linspace(rc.budget_min, rc.budget_max, rc.budget_steps)
         spend_columns = dict(zip(panel.columns.media, panel.columns.spend))
-        grid = budget_scenarios(inside, fractions=fractions, current_kpi=plan.current_kpi, bounds=bounds,
-                                spend_columns=spend_columns)
-        scenarios = check_scenarios(grid, fitted, panel, inside, rc.planning_weeks)   # one number per plan: the model's
-    except OptimizeError as e: return None, None, str(e)
+        grid = budget_scenarios(
+            inside, fractions=fractions, current_kpi=plan.current_kpi, bounds=bounds, spend_columns=spend_columns
+        )
+        scenarios = check_scenarios(grid, fitted, panel, inside, rc.planning_weeks)  # one number per plan: the model's
+    except OptimizeError as e:
+        return None, None, str(e)
     return plan, scenarios, ''
 
-def analyse(fitted: FittedMMM, panel: Panel,
-            config: MMMConfig|None = None,      # report section: budget grid, planning weeks, title; default the fitted config
-            cost_per_unit: dict|None = None,    # money per unit of media for impressions-only channels
-            source: str = '',                   # where the data came from (shown in the report)
-           ) -> ReportData:
+
+def analyse(
+    fitted: FittedMMM,
+    panel: Panel,
+    config: MMMConfig | None = None,  # report section: budget grid, planning weeks, title; default the fitted config
+    cost_per_unit: dict | None = None,  # money per unit of media for impressions-only channels
+    source: str = '',  # where the data came from (shown in the report)
+) -> ReportData:
     "Components once, then decomposition, channel table, metrics, response curves, ROI, the plan and the scenario grid."
     cfg = config or fitted.config
     rc = cfg.report
-    comp = fitted.components(panel, members=True)   # the one pass every table below reads
+    comp = fitted.components(panel, members=True)  # the one pass every table below reads
     curves = response_curves(fitted, panel, weeks=rc.planning_weeks, cost_per_unit=cost_per_unit)
     plan, scenarios, note = plan_and_scenarios(fitted, panel, curves, cfg, cost_per_unit)
     predictions = predictions_frame(fitted, panel, comp)
@@ -91,5 +108,20 @@ def analyse(fitted: FittedMMM, panel: Panel,
     channels = channel_table(fitted, panel, comp, curves)
     evaluation = fitted.evaluate(panel)
     roi = roi_table(fitted, panel, curves, cost_per_unit=cost_per_unit, weeks=rc.planning_weeks, comp=comp)
-    return ReportData(fitted, panel, cfg, predictions, contributions, channels, evaluation, curves, roi,
-                      plan, scenarios, note, title=rc.title, source=str(source), components=comp)
+    return ReportData(
+        fitted,
+        panel,
+        cfg,
+        predictions,
+        contributions,
+        channels,
+        evaluation,
+        curves,
+        roi,
+        plan,
+        scenarios,
+        note,
+        title=rc.title,
+        source=str(source),
+        components=comp,
+    )

@@ -6,74 +6,108 @@
 __all__ = ['ClusterError', 'scheduler_address', 'local_layout', 'dask_client', 'worker_address', 'run_jobs']
 
 # %% ../nbs/14_cluster.ipynb #7caee13a
-import logging, os
+import logging
+import os
 from contextlib import contextmanager
 from .config import DeepCausalError, MMMConfig, load_config
+
 
 # %% ../nbs/14_cluster.ipynb #b12fe10f
 class ClusterError(DeepCausalError, RuntimeError):
     "No Dask scheduler could be reached, or no cluster started."
 
-def scheduler_address(scheduler: str|None = None,     # an address (tcp://host:8786), or 'local'
-                      config: MMMConfig|None = None,  # default `load_config()`
-                     ) -> str|None:                   # None: a local cluster
+
+def scheduler_address(
+    scheduler: str | None = None,  # an address (tcp://host:8786), or 'local'
+    config: MMMConfig | None = None,  # default `load_config()`
+) -> str | None:  # None: a local cluster
     "The scheduler work goes to: `scheduler`, else $DASK_SCHEDULER_ADDRESS, else `cluster.scheduler`; 'local' or nothing means a local cluster."
     for v in (scheduler, os.environ.get('DASK_SCHEDULER_ADDRESS'), (config or load_config()).cluster.scheduler):
-        if v: return None if str(v).strip() == 'local' else str(v).strip()
+        if v:
+            return None if str(v).strip() == 'local' else str(v).strip()
     return None
 
-def local_layout(workers: int|None = None, cores: int|None = None) -> dict:
+
+def local_layout(workers: int | None = None, cores: int | None = None) -> dict:
     "A local cluster sized to the machine: `workers` single-threaded processes (default one per core) and the torch threads each job may use."
     cores = cores or os.cpu_count() or 1
     n = max(1, min(int(workers or cores), cores))
     return dict(n_workers=n, threads_per_worker=1, torch_threads=max(1, cores // n))
 
+
 # %% ../nbs/14_cluster.ipynb #423ee345
 @contextmanager
-def dask_client(scheduler: str|None = None, workers: int|None = None, config: MMMConfig|None = None, timeout: str = '10s'):
+def dask_client(
+    scheduler: str | None = None, workers: int | None = None, config: MMMConfig | None = None, timeout: str = '10s'
+):
     "Yield (client, where): a client on the chosen scheduler, or on a local cluster started here and closed on exit; `where` is the address or 'local'."
     from distributed import Client, LocalCluster
+
     cfg = config or load_config()
     addr = scheduler_address(scheduler, cfg)
     if addr:
-        try: client = Client(addr, timeout=timeout)
+        try:
+            client = Client(addr, timeout=timeout)
         except (OSError, TimeoutError) as e:
-            raise ClusterError(f"no Dask scheduler answers at {addr} ({type(e).__name__}); start one (`dask scheduler`, then "
-                               f"`dask worker {addr}` on each machine) or leave --scheduler out for a local cluster") from None
-        try: yield client, addr
-        finally: client.close()
+            raise ClusterError(
+                f'no Dask scheduler answers at {addr} ({type(e).__name__}); start one (`dask scheduler`, then '
+                f'`dask worker {addr}` on each machine) or leave --scheduler out for a local cluster'
+            ) from None
+        try:
+            yield client, addr
+        finally:
+            client.close()
         return
     lay = local_layout(workers or cfg.cluster.workers)
     try:
         import bokeh  # noqa: F401 -- the dashboard needs it; without it, no dashboard rather than a warning per worker
+
         dashboard = ':0'
-    except ImportError: dashboard = None
+    except ImportError:
+        dashboard = None
     # the workers' own logs stay quiet: a job's failure comes back through `run_jobs` with its message
-    with LocalCluster(n_workers=lay['n_workers'], threads_per_worker=1, processes=True, dashboard_address=dashboard,
-                      silence_logs=logging.CRITICAL) as cluster, Client(cluster) as client:
+    with (
+        LocalCluster(
+            n_workers=lay['n_workers'],
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=dashboard,
+            silence_logs=logging.CRITICAL,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
         yield client, 'local'
 
-def worker_address() -> str|None:
+
+def worker_address() -> str | None:
     "The address of the Dask worker running the calling task (None outside a worker)."
     try:
         from distributed import get_worker
+
         return get_worker().address
-    except (ImportError, ValueError): return None
+    except (ImportError, ValueError):
+        return None
+
 
 # %% ../nbs/14_cluster.ipynb #347c4af3
-def run_jobs(fn,                       # fn(item) -> result: a module-level function (it is pickled to the workers)
-             items: list,
-             client,                   # from `dask_client`
-             retries: int = 2,         # re-runs of a job that raised (a dead worker's jobs are re-run regardless)
-             progress: bool = True, desc: str = 'jobs',
-            ):
+def run_jobs(
+    fn,  # fn(item) -> result: a module-level function (it is pickled to the workers)
+    items: list,
+    client,  # from `dask_client`
+    retries: int = 2,  # re-runs of a job that raised (a dead worker's jobs are re-run regardless)
+    progress: bool = True,
+    desc: str = 'jobs',
+):
     "Yield (index, result) as jobs finish; a job that failed for good yields (index, {'error': 'Type: message'})."
     from distributed import as_completed
     from tqdm.auto import tqdm
+
     futures = {client.submit(fn, item, pure=False, retries=retries): i for i, item in enumerate(items)}
     with tqdm(total=len(items), desc=desc, disable=not progress, leave=False) as bar:
         for fut in as_completed(futures):
-            try: res = fut.result()
-            except Exception as e: res = dict(error=f"{type(e).__name__}: {str(e).strip().splitlines()[0] if str(e).strip() else ''}")
+            try:
+                res = fut.result()
+            except Exception as e:
+                res = dict(error=f'{type(e).__name__}: {str(e).strip().splitlines()[0] if str(e).strip() else ""}')
             bar.update(1)
             yield futures[fut], res

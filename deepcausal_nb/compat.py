@@ -8,7 +8,9 @@ __all__ = ['PAPER_KEYS', 'PaperConfig', 'get_default_config', 'UnifiedDataPipeli
 # %% ../nbs/09_compat.ipynb #55cdf0fd
 import dataclasses
 from dataclasses import dataclass
-import numpy as np, pandas as pd, torch
+import numpy as np
+import pandas as pd
+import torch
 from .config import MMMConfig, ConfigError, load_config, set_value
 from .data import load_panel, PanelScaler, Panel
 from .model import DeepCausalMMM
@@ -16,65 +18,103 @@ from .train import fit
 
 # %% ../nbs/09_compat.ipynb #e7f9994d
 PAPER_KEYS = {
-    'n_epochs': 'train.epochs', 'epochs': 'train.epochs', 'learning_rate': 'train.learning_rate',
-    'hidden_dim': 'model.hidden_size', 'hidden_size': 'model.hidden_size', 'dropout': 'model.dropout',
-    'huber_delta': 'train.huber_delta', 'l1_weight': 'train.l1_weight', 'l2_weight': 'train.l2_weight',
-    'gradient_clip_norm': 'train.grad_clip', 'grad_clip': 'train.grad_clip', 'max_grad_norm': 'train.grad_clip',
-    'random_seed': 'train.seed', 'seed': 'train.seed', 'patience': 'train.patience',
-    'dag_weight': 'model.dag_weight', 'dag_mode': 'model.dag_mode',
+    'n_epochs': 'train.epochs',
+    'epochs': 'train.epochs',
+    'learning_rate': 'train.learning_rate',
+    'hidden_dim': 'model.hidden_size',
+    'hidden_size': 'model.hidden_size',
+    'dropout': 'model.dropout',
+    'huber_delta': 'train.huber_delta',
+    'l1_weight': 'train.l1_weight',
+    'l2_weight': 'train.l2_weight',
+    'gradient_clip_norm': 'train.grad_clip',
+    'grad_clip': 'train.grad_clip',
+    'max_grad_norm': 'train.grad_clip',
+    'random_seed': 'train.seed',
+    'seed': 'train.seed',
+    'patience': 'train.patience',
+    'dag_weight': 'model.dag_weight',
+    'dag_mode': 'model.dag_mode',
 }
+
 
 @dataclass
 class PaperConfig(MMMConfig):
     "Our typed config with the paper's dict-style keys (see `PAPER_KEYS`) and its `holdout_ratio`."
-    holdout_ratio: float = 0.1    # share of the weeks held out by `UnifiedDataPipeline.temporal_split`
+
+    holdout_ratio: float = 0.1  # share of the weeks held out by `UnifiedDataPipeline.temporal_split`
 
     def _key(self, key):
-        if key in ('holdout_ratio', 'enable_dag'): return key
-        if key in PAPER_KEYS: return PAPER_KEYS[key]
-        raise ConfigError(f"unknown DeepCausalMMM setting {key!r}; supported: {', '.join(sorted([*PAPER_KEYS, 'holdout_ratio', 'enable_dag']))} "
-                          "(or use the typed sections config.data/model/train/report)")
+        if key in ('holdout_ratio', 'enable_dag'):
+            return key
+        if key in PAPER_KEYS:
+            return PAPER_KEYS[key]
+        raise ConfigError(
+            f'unknown DeepCausalMMM setting {key!r}; supported: {", ".join(sorted([*PAPER_KEYS, "holdout_ratio", "enable_dag"]))} '
+            '(or use the typed sections config.data/model/train/report)'
+        )
+
     def __getitem__(self, key):
         k = self._key(key)
-        if k == 'holdout_ratio': return self.holdout_ratio
-        if k == 'enable_dag': return self.model.dag_mode != 'none'
+        if k == 'holdout_ratio':
+            return self.holdout_ratio
+        if k == 'enable_dag':
+            return self.model.dag_mode != 'none'
         section, name = k.split('.')
         return getattr(getattr(self, section), name)
+
     def __setitem__(self, key, value):
         k = self._key(key)
         if k == 'holdout_ratio':
-            if not 0 < float(value) < 1: raise ConfigError(f"holdout_ratio must be between 0 and 1, got {value}")
+            if not 0 < float(value) < 1:
+                raise ConfigError(f'holdout_ratio must be between 0 and 1, got {value}')
             self.holdout_ratio = float(value)
-        elif k == 'enable_dag': self.model.dag_mode = 'upper' if value else 'none'
-        else: set_value(self, k, value)
+        elif k == 'enable_dag':
+            self.model.dag_mode = 'upper' if value else 'none'
+        else:
+            set_value(self, k, value)
+
     def get(self, key, default=None):
-        try: return self[key]
-        except ConfigError: return default
-    def keys(self): return sorted([*PAPER_KEYS, 'holdout_ratio', 'enable_dag'])
+        try:
+            return self[key]
+        except ConfigError:
+            return default
+
+    def keys(self):
+        return sorted([*PAPER_KEYS, 'holdout_ratio', 'enable_dag'])
+
 
 def get_default_config() -> PaperConfig:
     "The defaults (settings.ini, else the typed defaults) as a `PaperConfig`."
     base = load_config()
     return PaperConfig(**{f.name: getattr(base, f.name) for f in dataclasses.fields(MMMConfig)})
 
+
 # %% ../nbs/09_compat.ipynb #a0d0b72c
 def _weeks_frame(X_media, X_control, y, week0: int = 0) -> pd.DataFrame:
     "Paper-shaped arrays as our long table (regions r0.., integer weeks, media m0.., controls c0.., kpi y)."
-    X_media, X_control, y = (np.asarray(a.detach().cpu() if hasattr(a, 'detach') else a, dtype='float64') for a in (X_media, X_control, y))
+    X_media, X_control, y = (
+        np.asarray(a.detach().cpu() if hasattr(a, 'detach') else a, dtype='float64') for a in (X_media, X_control, y)
+    )
     if X_media.ndim != 3 or y.ndim != 2 or X_control.ndim != 3:
-        raise ConfigError(f"expected X_media [regions, weeks, channels], X_control [regions, weeks, k], y [regions, weeks]; got {X_media.shape}, {X_control.shape}, {y.shape}")
+        raise ConfigError(
+            f'expected X_media [regions, weeks, channels], X_control [regions, weeks, k], y [regions, weeks]; got {X_media.shape}, {X_control.shape}, {y.shape}'
+        )
     R, T, C = X_media.shape
     if y.shape != (R, T) or X_control.shape[:2] != (R, T):
-        raise ConfigError(f"shapes disagree: X_media {X_media.shape}, X_control {X_control.shape}, y {y.shape}")
+        raise ConfigError(f'shapes disagree: X_media {X_media.shape}, X_control {X_control.shape}, y {y.shape}')
     r, t = np.meshgrid(np.arange(R), np.arange(T), indexing='ij')
     d = dict(region=[f'r{i}' for i in r.ravel()], week=(t.ravel() + week0), y=y.ravel())
     d.update({f'm{j}': X_media[..., j].ravel() for j in range(C)})
     d.update({f'c{j}': X_control[..., j].ravel() for j in range(X_control.shape[2])})
     return pd.DataFrame(d)
 
+
 class UnifiedDataPipeline:
     "The paper's data pipeline: split arrays in time, validate them as a panel, fit scalers on training weeks."
-    def __init__(self, config: PaperConfig|None = None): self.config = config or get_default_config()
+
+    def __init__(self, config: PaperConfig | None = None):
+        self.config = config or get_default_config()
 
     def temporal_split(self, X_media, X_control, y):
         "Split on the weeks axis: the last `holdout_ratio` of weeks (at least one) become the holdout."
@@ -82,19 +122,44 @@ class UnifiedDataPipeline:
         n_hold = max(1, int(round(T * self.config.holdout_ratio)))
         cut = T - n_hold
         part = lambda a, s: np.asarray(a)[:, s]
-        return (dict(X_media=part(X_media, slice(0, cut)), X_control=part(X_control, slice(0, cut)), y=part(y, slice(0, cut)), week0=0),
-                dict(X_media=part(X_media, slice(cut, T)), X_control=part(X_control, slice(cut, T)), y=part(y, slice(cut, T)), week0=cut))
+        return (
+            dict(
+                X_media=part(X_media, slice(0, cut)),
+                X_control=part(X_control, slice(0, cut)),
+                y=part(y, slice(0, cut)),
+                week0=0,
+            ),
+            dict(
+                X_media=part(X_media, slice(cut, T)),
+                X_control=part(X_control, slice(cut, T)),
+                y=part(y, slice(cut, T)),
+                week0=cut,
+            ),
+        )
 
     def _panel(self, data, holdout=0) -> Panel:
         df = _weeks_frame(data['X_media'], data['X_control'], data['y'], data.get('week0', 0))
         C, K = np.shape(data['X_media'])[2], np.shape(data['X_control'])[2]
-        return load_panel(df, region='region', time='week', target='y', media=[f'm{j}' for j in range(C)],
-                          spend=[], controls=[f'c{j}' for j in range(K)], holdout_weeks=holdout)
+        return load_panel(
+            df,
+            region='region',
+            time='week',
+            target='y',
+            media=[f'm{j}' for j in range(C)],
+            spend=[],
+            controls=[f'c{j}' for j in range(K)],
+            holdout_weeks=holdout,
+        )
 
     @staticmethod
     def _tensors(data) -> dict:
         f = lambda a: torch.as_tensor(np.asarray(a, dtype='float32'))
-        return dict(X_media=f(data['X_media']), X_control=f(data['X_control']), y=f(data['y']), R=torch.arange(np.shape(data['y'])[0]))
+        return dict(
+            X_media=f(data['X_media']),
+            X_control=f(data['X_control']),
+            y=f(data['y']),
+            R=torch.arange(np.shape(data['y'])[0]),
+        )
 
     def fit_and_transform_training(self, train_data: dict) -> dict:
         "Validate the training arrays, fit the scalers on them; tensors in original units (the model scales internally)."
@@ -107,10 +172,12 @@ class UnifiedDataPipeline:
         self._panel(dict(holdout_data, week0=0))
         return self._tensors(holdout_data)
 
+
 # %% ../nbs/09_compat.ipynb #1cf991de
 class ModelTrainer:
     "The paper's trainer interface over our `fit`; `train` reports the holdout but never selects on it."
-    def __init__(self, config: PaperConfig|None = None):
+
+    def __init__(self, config: PaperConfig | None = None):
         self.config = config or get_default_config()
         self.model = self.fitted = None
 
@@ -123,26 +190,52 @@ class ModelTrainer:
         "Compatibility no-op: `fit` builds AdamW with warm-up and cosine decay from `config.train`."
         return None
 
-    def train(self, X_media, X_control, R, y, X_media_holdout=None, X_control_holdout=None, R_holdout=None, y_holdout=None,
-              verbose: bool = False) -> dict:
+    def train(
+        self,
+        X_media,
+        X_control,
+        R,
+        y,
+        X_media_holdout=None,
+        X_control_holdout=None,
+        R_holdout=None,
+        y_holdout=None,
+        verbose: bool = False,
+    ) -> dict:
         """Fit on the training weeks; the holdout weeks (if given) are appended after them and only *reported*:
         nothing is selected on the holdout."""
         has_hold = y_holdout is not None
         cat = lambda a, b: np.concatenate([np.asarray(a), np.asarray(b)], 1) if has_hold else np.asarray(a)
-        data = dict(X_media=cat(X_media, X_media_holdout), X_control=cat(X_control, X_control_holdout), y=cat(y, y_holdout))
+        data = dict(
+            X_media=cat(X_media, X_media_holdout), X_control=cat(X_control, X_control_holdout), y=cat(y, y_holdout)
+        )
         n_hold = np.shape(y_holdout)[1] if has_hold else 0
         panel = UnifiedDataPipeline(self.config)._panel(data, holdout=n_hold)
         if verbose:
-            print(f"training on {panel.n_regions} regions x {panel.n_weeks - n_hold} weeks x {panel.n_channels} channels; "
-                  f"the {n_hold}-week holdout is reported only")
+            print(
+                f'training on {panel.n_regions} regions x {panel.n_weeks - n_hold} weeks x {panel.n_channels} channels; '
+                f'the {n_hold}-week holdout is reported only'
+            )
         self.fitted = fit(panel, self.config, holdout_weeks=n_hold, progress=verbose)
         self.model = self.fitted.model
         ev = self.fitted.evaluate(panel)
-        res = dict(final_train_r2=ev['train']['r2'], final_train_rmse=ev['train']['rmse'],
-                   final_holdout_r2=ev['holdout']['r2'] if has_hold else None, final_holdout_rmse=ev['holdout']['rmse'] if has_hold else None,
-                   train_losses=self.fitted.info['history']['loss'], best_epoch=self.fitted.info['phases'][0].get('best_epoch'),
-                   baselines=ev.get('baselines', {}), fitted=self.fitted)
+        res = dict(
+            final_train_r2=ev['train']['r2'],
+            final_train_rmse=ev['train']['rmse'],
+            final_holdout_r2=ev['holdout']['r2'] if has_hold else None,
+            final_holdout_rmse=ev['holdout']['rmse'] if has_hold else None,
+            train_losses=self.fitted.info['history']['loss'],
+            best_epoch=self.fitted.info['phases'][0].get('best_epoch'),
+            baselines=ev.get('baselines', {}),
+            fitted=self.fitted,
+        )
         if verbose:
-            print(f"train R2 {res['final_train_r2']:.3f}, RMSE {res['final_train_rmse']:,.1f}" +
-                  (f"; holdout R2 {res['final_holdout_r2']:.3f}, RMSE {res['final_holdout_rmse']:,.1f}" if has_hold else ''))
+            print(
+                f'train R2 {res["final_train_r2"]:.3f}, RMSE {res["final_train_rmse"]:,.1f}'
+                + (
+                    f'; holdout R2 {res["final_holdout_r2"]:.3f}, RMSE {res["final_holdout_rmse"]:,.1f}'
+                    if has_hold
+                    else ''
+                )
+            )
         return res

@@ -7,34 +7,46 @@ __all__ = ['fourier_features', 'week_positions', 'trend_basis', 'DeepCausalMMM']
 
 # %% ../nbs/06_model.ipynb #5c4fedef
 import math
-import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as F
+import numpy as np
+import pandas as pd
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
 from torch import Tensor
 from .config import ModelConfig
 from .transforms import geometric_adstock, hill
 from .dag import ChannelDAG
 
+
 # %% ../nbs/06_model.ipynb #cdc7593a
-def fourier_features(weeks: Tensor,   # [weeks] week position (fractional weeks since an origin)
-                     n_pairs: int,     # number of sine/cosine pairs
-                     period: float = 52.1775,
-                    ) -> Tensor:       # [weeks, 2*n_pairs]
+def fourier_features(
+    weeks: Tensor,  # [weeks] week position (fractional weeks since an origin)
+    n_pairs: int,  # number of sine/cosine pairs
+    period: float = 52.1775,
+) -> Tensor:  # [weeks, 2*n_pairs]
     "Yearly seasonality basis."
-    if n_pairs == 0: return weeks.new_zeros(len(weeks), 0)
+    if n_pairs == 0:
+        return weeks.new_zeros(len(weeks), 0)
     k = torch.arange(1, n_pairs + 1, dtype=weeks.dtype, device=weeks.device)
     ang = 2 * math.pi * weeks[:, None] * k[None] / period
     return torch.cat([torch.sin(ang), torch.cos(ang)], -1)
 
+
 def week_positions(times) -> np.ndarray:
     "Fractional weeks since 1970 for dates; integer week ids as they are."
-    if isinstance(times, pd.DatetimeIndex): return ((times - pd.Timestamp('1970-01-05')).days / 7).to_numpy(dtype='float64')
+    if isinstance(times, pd.DatetimeIndex):
+        return ((times - pd.Timestamp('1970-01-05')).days / 7).to_numpy(dtype='float64')
     return np.asarray(times, dtype='float64')
 
-def trend_basis(n_weeks: int,     # weeks to evaluate (fitted + forecast)
-                n_fit: int,       # weeks the level is fitted on: flat from week n_fit-1 on
-                knot_weeks: int,  # spacing of knots (the trend's resolution; its flexibility is a prior, see `penalties`)
-                span: int|None = None, # weeks the knots are laid over (default n_fit); >= n_fit keeps knots fixed across a refit
-                forecast_weeks: int|None = None, # the forecast level is the mean of the last `forecast_weeks` fitted weeks (default knot_weeks)
-               ) -> Tensor:       # [n_weeks, n_knots] hat functions
+
+def trend_basis(
+    n_weeks: int,  # weeks to evaluate (fitted + forecast)
+    n_fit: int,  # weeks the level is fitted on: flat from week n_fit-1 on
+    knot_weeks: int,  # spacing of knots (the trend's resolution; its flexibility is a prior, see `penalties`)
+    span: int | None = None,  # weeks the knots are laid over (default n_fit); >= n_fit keeps knots fixed across a refit
+    forecast_weeks: int
+    | None = None,  # the forecast level is the mean of the last `forecast_weeks` fitted weeks (default knot_weeks)
+) -> Tensor:  # [n_weeks, n_knots] hat functions
     "Piecewise-linear interpolation weights between evenly spaced knots, held flat after the fitted weeks."
     span = span or n_fit
     n_knots = max(2, math.ceil((span - 1) / max(knot_weeks, 1)) + 1)
@@ -44,11 +56,14 @@ def trend_basis(n_weeks: int,     # weeks to evaluate (fitted + forecast)
     w = w / w.sum(1, keepdim=True)
     # after the fitted weeks: the mean level of the last `forecast_weeks` fitted weeks (an end point of a
     # piecewise-linear fit is its noisiest value; a recent mean is the robust forecast of a level)
-    w[n_fit:] = w[max(0, n_fit - (forecast_weeks or knot_weeks)):n_fit].mean(0)
+    w[n_fit:] = w[max(0, n_fit - (forecast_weeks or knot_weeks)) : n_fit].mean(0)
     return w.float()
 
+
 # %% ../nbs/06_model.ipynb #557c1f6b
-def _inv_softplus(y: float) -> float: return y + math.log(-math.expm1(-y))
+def _inv_softplus(y: float) -> float:
+    return y + math.log(-math.expm1(-y))
+
 
 def _block_diagonal(w: Tensor) -> Tensor:
     "Per-member GRU weights [M, 3H, X] as one block-diagonal matrix [3·M·H, M·X] in `nn.GRU`'s layout (gates r, z, n stacked)."
@@ -56,45 +71,57 @@ def _block_diagonal(w: Tensor) -> Tensor:
     eye = torch.eye(M, dtype=w.dtype, device=w.device)
     return torch.einsum('mghx,mn->gmhnx', w.view(M, 3, G // 3, X), eye).reshape(G * M, M * X)
 
+
 def _gate_bias(b: Tensor) -> Tensor:
     "Per-member GRU biases [M, 3H] in `nn.GRU`'s layout [3·M·H]."
     M, G = b.shape
     return b.view(M, 3, G // 3).transpose(0, 1).reshape(-1)
 
+
 class DeepCausalMMM(nn.Module):
     "The DeepCausalMMM architecture on scaled panels, `members` models at once; `forward` returns every additive component [members, ...]."
-    def __init__(self, n_regions: int, channels: list[str], n_controls: int, cfg: ModelConfig|None = None,
-                 members: int = 1,             # ensemble members: every parameter has this leading axis
-                 seeds: list[int]|None = None, # one per member, for the random initial weights (default 0, 1, ...)
-                ):
+
+    def __init__(
+        self,
+        n_regions: int,
+        channels: list[str],
+        n_controls: int,
+        cfg: ModelConfig | None = None,
+        members: int = 1,  # ensemble members: every parameter has this leading axis
+        seeds: list[int] | None = None,  # one per member, for the random initial weights (default 0, 1, ...)
+    ):
         super().__init__()
         self.cfg = cfg = cfg or ModelConfig()
         self.channels, C, K, M = list(channels), len(channels), n_controls, int(members)
         self.n_regions, self.n_controls, self.members = n_regions, n_controls, M
         full = lambda n, v: nn.Parameter(torch.full((M, n), float(v)))
         self.adstock_raw = full(C, math.log(cfg.adstock_init / (cfg.adstock_max - cfg.adstock_init)))
-        self.log_half_saturation = full(C, 0.)
+        self.log_half_saturation = full(C, 0.0)
         self.slope_raw = full(C, _inv_softplus(max(cfg.hill_slope_prior - cfg.hill_slope_min, 0.05)))
         self.coef_raw = full(C, _inv_softplus(cfg.coef_init / max(C, 1)))
-        self.region_scale = full(n_regions, 0.)                            # log media scale of each region, u_r
+        self.region_scale = full(n_regions, 0.0)  # log media scale of each region, u_r
         self.dag = ChannelDAG(self.channels, mode=cfg.dag_mode, order=cfg.dag_order, members=M)
         n_in, H = 2 * C + K + 2 * cfg.n_fourier + 1, cfg.hidden_size
         # each member's own GRU, run as one block-diagonal nn.GRU: a single fused recurrence over the weeks for all members
         self.gru_ih, self.gru_hh = nn.Parameter(torch.empty(M, 3 * H, n_in)), nn.Parameter(torch.empty(M, 3 * H, H))
         self.gru_bih, self.gru_bhh = nn.Parameter(torch.empty(M, 3 * H)), nn.Parameter(torch.empty(M, 3 * H))
-        self._gru = (nn.GRU(M * n_in, M * H, batch_first=True, device='meta'),)   # the layout only (a tuple: not a submodule)
+        self._gru = (
+            nn.GRU(M * n_in, M * H, batch_first=True, device='meta'),
+        )  # the layout only (a tuple: not a submodule)
         self.dropout = nn.Dropout(cfg.dropout)
         self.head_w, self.head_b = nn.Parameter(torch.empty(M, C, H)), nn.Parameter(torch.zeros(M, C))
-        self.control_coef = full(K, 0.)
-        self.season_coef = full(2 * cfg.n_fourier, 0.)
-        self.region_base = full(n_regions, 1.)                             # b_r
-        self.trend_shared = nn.Parameter(torch.empty(M, 0))                # s_k, sized by `set_fit_weeks`
-        self.trend_region = nn.Parameter(torch.empty(M, n_regions, 0))     # d_rk
-        self.coef_drift = nn.Parameter(torch.empty(M, C, 0))               # w_ck: each channel's smooth drift in effectiveness
-        self.week_effect = nn.Parameter(torch.empty(M, 0))                 # e_t: one baseline effect per fitted week, all regions (`week_effects_sd` > 0)
+        self.control_coef = full(K, 0.0)
+        self.season_coef = full(2 * cfg.n_fourier, 0.0)
+        self.region_base = full(n_regions, 1.0)  # b_r
+        self.trend_shared = nn.Parameter(torch.empty(M, 0))  # s_k, sized by `set_fit_weeks`
+        self.trend_region = nn.Parameter(torch.empty(M, n_regions, 0))  # d_rk
+        self.coef_drift = nn.Parameter(torch.empty(M, C, 0))  # w_ck: each channel's smooth drift in effectiveness
+        self.week_effect = nn.Parameter(
+            torch.empty(M, 0)
+        )  # e_t: one baseline effect per fitted week, all regions (`week_effects_sd` > 0)
         self.register_buffer('basis', torch.empty(0, 0))
-        self.register_buffer('half_saturation_centre', torch.ones(C))      # prior centre of K_c (scaled adstocked media)
-        self.register_buffer('control_reference', torch.zeros(K))          # standardised control value that contributes 0
+        self.register_buffer('half_saturation_centre', torch.ones(C))  # prior centre of K_c (scaled adstocked media)
+        self.register_buffer('control_reference', torch.zeros(K))  # standardised control value that contributes 0
         # each member's draw of its priors' centres, in prior sds (0: the priors as stated; see `draw_priors`)
         for name, n in (('half_saturation', C), ('slope', C), ('coef', C), ('region_scale', n_regions)):
             self.register_buffer(f'draw_{name}', torch.zeros(M, n))
@@ -107,7 +134,15 @@ class DeepCausalMMM(nn.Module):
         self.register_buffer('draw_region_trend', torch.zeros(M, R, max(k - 2, 0), device=dev))
         self.register_buffer('draw_region_level', torch.zeros(M, R, k, device=dev))
 
-    DRAWS = ('draw_half_saturation', 'draw_slope', 'draw_coef', 'draw_region_scale', 'draw_trend', 'draw_region_trend', 'draw_region_level')
+    DRAWS = (
+        'draw_half_saturation',
+        'draw_slope',
+        'draw_coef',
+        'draw_region_scale',
+        'draw_trend',
+        'draw_region_trend',
+        'draw_region_level',
+    )
 
     @torch.no_grad()
     def draw_priors(self, rngs: list):
@@ -115,13 +150,13 @@ class DeepCausalMMM(nn.Module):
         for m, rng in enumerate(rngs):
             for name in self.DRAWS:
                 b = getattr(self, name)
-                b[m] = 0. if rng is None else torch.tensor(rng.standard_normal(tuple(b.shape[1:])), dtype=b.dtype)
+                b[m] = 0.0 if rng is None else torch.tensor(rng.standard_normal(tuple(b.shape[1:])), dtype=b.dtype)
         return self
 
     @torch.no_grad()
     def reset_random(self, seeds):
         "Draw each member's random initial weights (GRU, coefficient head) from its own seed: member m is the same in any ensemble."
-        b = 1 / math.sqrt(self.cfg.hidden_size)     # nn.GRU's default initialisation
+        b = 1 / math.sqrt(self.cfg.hidden_size)  # nn.GRU's default initialisation
         for m, s in enumerate(seeds):
             g = torch.Generator().manual_seed(int(s))
             for p in (self.gru_ih, self.gru_hh, self.gru_bih, self.gru_bhh):
@@ -130,21 +165,25 @@ class DeepCausalMMM(nn.Module):
         return self
 
     @torch.no_grad()
-    def jitter(self, rngs: list, scale: float = 1.):
+    def jitter(self, rngs: list, scale: float = 1.0):
         "Move member m's media parameters (adstock, half-saturation, slope, coefficient) by `scale` × their prior sd, in their own space, with `rngs[m]` (None: unmoved)."
         cfg = self.cfg
         for m, rng in enumerate(rngs):
-            if rng is None or scale == 0: continue
-            e = lambda: torch.tensor(rng.standard_normal(len(self.channels)), dtype=torch.float32, device=self.coef_raw.device) * scale
-            self.adstock_raw[m] += e()                                          # logit of the decay's fraction of its maximum
+            if rng is None or scale == 0:
+                continue
+            e = lambda: (
+                torch.tensor(rng.standard_normal(len(self.channels)), dtype=torch.float32, device=self.coef_raw.device)
+                * scale
+            )
+            self.adstock_raw[m] += e()  # logit of the decay's fraction of its maximum
             self.log_half_saturation[m] += cfg.half_saturation_sd * e()
             a = (self.slope[m].log() + cfg.hill_slope_sd * e()).exp().clamp_min(cfg.hill_slope_min + 1e-3)
             self.slope_raw[m] = torch.log(torch.expm1(a - cfg.hill_slope_min))
-            c = self.coef[m] * (0.5 * e()).exp()                                # within a factor e^±0.5 of where it was
+            c = self.coef[m] * (0.5 * e()).exp()  # within a factor e^±0.5 of where it was
             self.coef_raw[m] = torch.log(torch.expm1(c.clamp_min(1e-6)))
         return self
 
-    def set_fit_weeks(self, n_weeks: int, n_fit: int, span: int|None = None):
+    def set_fit_weeks(self, n_weeks: int, n_fit: int, span: int | None = None):
         "Fit the level on the first `n_fit` of `n_weeks` weeks, knots laid over `span` weeks; keeps learned knots when their number is unchanged."
         dev = self.region_base.device
         self.basis = trend_basis(n_weeks, n_fit, self.cfg.trend_knot_weeks, span, self.cfg.forecast_weeks).to(dev)
@@ -155,14 +194,17 @@ class DeepCausalMMM(nn.Module):
             self.coef_drift = nn.Parameter(torch.zeros(M, len(self.channels), k, device=dev))
             self._trend_draws(k)
         n_week = n_fit if self.cfg.week_effects_sd > 0 else 0
-        if self.week_effect.shape[1] != n_week: self.week_effect = nn.Parameter(torch.zeros(M, n_week, device=dev))
+        if self.week_effect.shape[1] != n_week:
+            self.week_effect = nn.Parameter(torch.zeros(M, n_week, device=dev))
         self.n_fit = n_fit
         return self
 
     @torch.no_grad()
-    def set_priors(self, half_saturation_centre: Tensor,   # [C] typical adstocked activity of each channel when it airs
-                   control_reference: Tensor,             # [K] standardised value each control's contribution is measured from
-                  ):
+    def set_priors(
+        self,
+        half_saturation_centre: Tensor,  # [C] typical adstocked activity of each channel when it airs
+        control_reference: Tensor,  # [K] standardised value each control's contribution is measured from
+    ):
         "Centre the half-saturation prior (and start K there, in every member); set the controls' reference values."
         self.half_saturation_centre.copy_(half_saturation_centre)
         self.log_half_saturation.copy_(half_saturation_centre.log().expand_as(self.log_half_saturation))
@@ -173,107 +215,174 @@ class DeepCausalMMM(nn.Module):
         "The knots' hat functions for `n_weeks` weeks [n_weeks, knots]; weeks past the panel (a plan) repeat the held-flat forecast row."
         basis, n = self.basis, self.basis.shape[0]
         if n < n_weeks:
-            last = basis[-1:] if n > self.n_fit else basis[max(0, self.n_fit - self.cfg.forecast_weeks):self.n_fit].mean(0, keepdim=True)
+            last = (
+                basis[-1:]
+                if n > self.n_fit
+                else basis[max(0, self.n_fit - self.cfg.forecast_weeks) : self.n_fit].mean(0, keepdim=True)
+            )
             basis = torch.cat([basis, last.expand(n_weeks - n, -1)])
         return basis[:n_weeks]
 
     def week_effects(self, n_weeks: int) -> Tensor:
         "The weekly effects shared by all regions [members, n_weeks]: e_t on fitted weeks; after them held at their mean over the last `forecast_weeks` fitted weeks (as the level is)."
         e, n = self.week_effect, self.week_effect.shape[1]
-        if n == 0: return e.new_zeros(e.shape[0], n_weeks)
-        held = e[:, max(0, n - self.cfg.forecast_weeks):].mean(1, keepdim=True)
+        if n == 0:
+            return e.new_zeros(e.shape[0], n_weeks)
+        held = e[:, max(0, n - self.cfg.forecast_weeks) :].mean(1, keepdim=True)
         return torch.cat([e, held.expand(-1, max(n_weeks - n, 0))], 1)[:, :n_weeks]
 
     def level(self, n_weeks: int) -> Tensor:
         "Each region's level b_r + Σ_k (s_k + d_rk) φ_k(t) + e_t: [members, regions, n_weeks]."
-        return self.region_base[..., None] + (self.trend_shared[:, None] + self.trend_region) @ self.time_basis(n_weeks).T \
-               + self.week_effects(n_weeks)[:, None]
+        return (
+            self.region_base[..., None]
+            + (self.trend_shared[:, None] + self.trend_region) @ self.time_basis(n_weeks).T
+            + self.week_effects(n_weeks)[:, None]
+        )
 
     # the learned marketing parameters, in interpretable units: [members, channels]
     @property
-    def adstock_decay(self) -> Tensor: return self.cfg.adstock_max * torch.sigmoid(self.adstock_raw)
+    def adstock_decay(self) -> Tensor:
+        return self.cfg.adstock_max * torch.sigmoid(self.adstock_raw)
+
     @property
-    def half_saturation(self) -> Tensor: return self.log_half_saturation.exp()
+    def half_saturation(self) -> Tensor:
+        return self.log_half_saturation.exp()
+
     @property
-    def slope(self) -> Tensor: return self.cfg.hill_slope_min + F.softplus(self.slope_raw)
+    def slope(self) -> Tensor:
+        return self.cfg.hill_slope_min + F.softplus(self.slope_raw)
+
     @property
-    def coef(self) -> Tensor: return F.softplus(self.coef_raw)
+    def coef(self) -> Tensor:
+        return F.softplus(self.coef_raw)
 
     def _saturate(self, media: Tensor) -> tuple[Tensor, Tensor]:
         "Adstocked [M, R, T, C] and saturated media of every member."
         z = geometric_adstock(media, self.adstock_decay, self.cfg.max_lag)
         return z, hill(z, self.half_saturation[:, None, None], self.slope[:, None, None])
 
-    def _gru_forward(self, x: Tensor) -> Tensor:   # [M, R, T, n_in] -> [M, R, T, C]
+    def _gru_forward(self, x: Tensor) -> Tensor:  # [M, R, T, n_in] -> [M, R, T, C]
         M, R, T, n_in = x.shape
-        weights = dict(weight_ih_l0=_block_diagonal(self.gru_ih), weight_hh_l0=_block_diagonal(self.gru_hh),
-                       bias_ih_l0=_gate_bias(self.gru_bih), bias_hh_l0=_gate_bias(self.gru_bhh))
+        weights = dict(
+            weight_ih_l0=_block_diagonal(self.gru_ih),
+            weight_hh_l0=_block_diagonal(self.gru_hh),
+            bias_ih_l0=_gate_bias(self.gru_bih),
+            bias_hh_l0=_gate_bias(self.gru_bhh),
+        )
         y = torch.func.functional_call(self._gru[0], weights, (x.permute(1, 2, 0, 3).reshape(R, T, M * n_in),))[0]
-        return torch.einsum('rtmh,mch->mrtc', self.dropout(y.view(R, T, M, -1)), self.head_w) + self.head_b[:, None, None]
+        return (
+            torch.einsum('rtmh,mch->mrtc', self.dropout(y.view(R, T, M, -1)), self.head_w) + self.head_b[:, None, None]
+        )
 
-    def forward(self, media: Tensor,     # [R, T, C] scaled media
-                controls: Tensor,        # [R, T, K] standardised controls
-                season: Tensor,          # [T, 2F] Fourier features
-                region_index: Tensor|None = None, # [R] which region each row is (for batches of scenarios); default 0..R-1
-                gru: Tensor|None = None,     # [M, R, T, C] the GRU's output to use instead of computing it (scenarios: that of the media as they ran)
-               ) -> dict:
+    def forward(
+        self,
+        media: Tensor,  # [R, T, C] scaled media
+        controls: Tensor,  # [R, T, K] standardised controls
+        season: Tensor,  # [T, 2F] Fourier features
+        region_index: Tensor | None = None,  # [R] which region each row is (for batches of scenarios); default 0..R-1
+        gru: Tensor
+        | None = None,  # [M, R, T, C] the GRU's output to use instead of computing it (scenarios: that of the media as they ran)
+    ) -> dict:
         "All additive components in scaled units, [members, R, T(, ·)], plus the intermediate signals."
         R, T, C = media.shape
         M = self.members
-        z, h = self._saturate(media)                                                 # [M, R, T, C]
+        z, h = self._saturate(media)  # [M, R, T, C]
         # a what-if changes the media, not how receptive the market was that week: scenarios pass the GRU output of the
         # media as they ran (`gru`), so a scenario's response is the Hill curve times the effectiveness learned for that week
         if gru is None:
             # the GRU also reads where in the fitted period a week lies (held at 1 after it), so effectiveness can drift
-            pos = (torch.arange(T, device=media.device, dtype=media.dtype) / max(self.n_fit - 1, 1)).clamp(max=1.)
+            pos = (torch.arange(T, device=media.device, dtype=media.dtype) / max(self.n_fit - 1, 1)).clamp(max=1.0)
             hd = h.detach()
-            gru_in = torch.cat([h, self.dag.propagate(hd) - hd, controls[None].expand(M, R, T, -1),
-                                season[None, None].expand(M, R, T, -1), pos[None, None, :, None].expand(M, R, T, 1)], -1)
-            if self.cfg.modulation == 'shared':   # one GRU run on the regions' mean inputs: a multiplier per channel-week, all regions alike
+            gru_in = torch.cat(
+                [
+                    h,
+                    self.dag.propagate(hd) - hd,
+                    controls[None].expand(M, R, T, -1),
+                    season[None, None].expand(M, R, T, -1),
+                    pos[None, None, :, None].expand(M, R, T, 1),
+                ],
+                -1,
+            )
+            if (
+                self.cfg.modulation == 'shared'
+            ):  # one GRU run on the regions' mean inputs: a multiplier per channel-week, all regions alike
                 g = self._gru_forward(gru_in.mean(1, keepdim=True)).expand(M, R, T, C)
-            else: g = self._gru_forward(gru_in)                                      # [M, R, T, C]
-        else: g = gru
-        drift = self.time_basis(T) @ self.coef_drift.transpose(1, 2)                 # [M, T, C] smooth, shared by regions
-        modulation = self.cfg.coef_log_range * torch.tanh(g + drift[:, None])        # log-multiplier of the coefficient
-        scale = self.region_scale if region_index is None else self.region_scale[:, region_index]   # [M, R]
-        coef = self.coef[:, None, None] * torch.exp(modulation + scale[..., None, None])            # [M, R, T, C] > 0
+            else:
+                g = self._gru_forward(gru_in)  # [M, R, T, C]
+        else:
+            g = gru
+        drift = self.time_basis(T) @ self.coef_drift.transpose(1, 2)  # [M, T, C] smooth, shared by regions
+        modulation = self.cfg.coef_log_range * torch.tanh(g + drift[:, None])  # log-multiplier of the coefficient
+        scale = self.region_scale if region_index is None else self.region_scale[:, region_index]  # [M, R]
+        coef = self.coef[:, None, None] * torch.exp(modulation + scale[..., None, None])  # [M, R, T, C] > 0
         channels = coef * h
-        level = self.level(T)                                                        # [M, R, T]
-        if region_index is not None: level = level[:, region_index]
-        mean_level = level[..., :self.n_fit].mean(-1, keepdim=True)                 # [M, R, 1]
-        gamma = self.control_coef[:, None, None]                                     # [M, 1, 1, K]
-        ctrl = (controls - self.control_reference) * gamma                           # [M, R, T, K], 0 at each control's reference
+        level = self.level(T)  # [M, R, T]
+        if region_index is not None:
+            level = level[:, region_index]
+        mean_level = level[..., : self.n_fit].mean(-1, keepdim=True)  # [M, R, 1]
+        gamma = self.control_coef[:, None, None]  # [M, 1, 1, K]
+        ctrl = (controls - self.control_reference) * gamma  # [M, R, T, K], 0 at each control's reference
         baseline = (mean_level + (self.control_reference * self.control_coef).sum(-1)[:, None, None]).expand(M, R, T)
         seasonality = (self.season_coef @ season.T)[:, None].expand(M, R, T)
         pred = level + seasonality + (controls * gamma).sum(-1) + channels.sum(-1)
-        return dict(prediction=pred, baseline=baseline, trend=level - mean_level, seasonality=seasonality,
-                    controls=ctrl, channels=channels, coefficients=coef, modulation=modulation, gru=g,
-                    adstocked=z, saturated=h)
+        return dict(
+            prediction=pred,
+            baseline=baseline,
+            trend=level - mean_level,
+            seasonality=seasonality,
+            controls=ctrl,
+            channels=channels,
+            coefficients=coef,
+            modulation=modulation,
+            gru=g,
+            adstocked=z,
+            saturated=h,
+        )
 
     def penalties(self, out: dict, mask: Tensor) -> dict:
         "Negative log-priors (see the table above) of each member [M], each summed over its parameters; the DAG's structural loss."
         cfg, n = self.cfg, self.n_fit
-        sq = lambda x: (x ** 2).flatten(1).sum(1)                                 # Σ x² per member
+        sq = lambda x: (x**2).flatten(1).sum(1)  # Σ x² per member
         fm = mask[:, :n]
-        m, g = out['modulation'][:, :, :n], out['gru'][:, :, :n]                 # [M, R, n, C]
-        both = (fm[:, 1:] & fm[:, :-1])[..., None]                              # consecutive fitted weeks
+        m, g = out['modulation'][:, :, :n], out['gru'][:, :, :n]  # [M, R, n, C]
+        both = (fm[:, 1:] & fm[:, :-1])[..., None]  # consecutive fitted weeks
         # the mean log-multiplier of each channel is pinned at 0 (β_c stays the mean coefficient). The shared drift has a
         # prior per knot (a few numbers per channel: the data decide them once the panel is long enough); the GRU's
         # region-week part has a prior in every cell, so it moves only where the data pay for it, and on every
         # week-to-week step, so it cannot reshape the response curve week by week
-        mean = torch.where(fm[..., None], m, 0.).sum((1, 2)) / fm.sum().clamp_min(1)   # [M, C]
-        modulation = 0.5 * sq(mean / 0.01) + 0.5 * sq(torch.where(fm[..., None], g, 0.)) / cfg.modulation_sd ** 2 \
-                   + 0.5 * sq(torch.where(both, g.diff(dim=2), 0.)) / cfg.modulation_step_sd ** 2 \
-                   + 0.5 * sq(self.coef_drift / cfg.modulation_sd) + 0.5 * sq(self.coef_drift.diff(dim=2) / cfg.drift_knot_sd)
+        mean = torch.where(fm[..., None], m, 0.0).sum((1, 2)) / fm.sum().clamp_min(1)  # [M, C]
+        modulation = (
+            0.5 * sq(mean / 0.01)
+            + 0.5 * sq(torch.where(fm[..., None], g, 0.0)) / cfg.modulation_sd**2
+            + 0.5 * sq(torch.where(both, g.diff(dim=2), 0.0)) / cfg.modulation_step_sd**2
+            + 0.5 * sq(self.coef_drift / cfg.modulation_sd)
+            + 0.5 * sq(self.coef_drift.diff(dim=2) / cfg.drift_knot_sd)
+        )
         # each Gaussian prior as (x - centre)/sd - draw: a member with draws has its prior centred at centre + sd·draw
         trend = 0.5 * sq(self.trend_shared.diff(n=2, dim=1) / cfg.trend_sd - self.draw_trend) + 0.5 * (
             sq(self.trend_region.diff(n=2, dim=2) / cfg.region_trend_sd - self.draw_region_trend)
-            + sq(self.trend_region / cfg.region_level_sd - self.draw_region_level))
-        media = 0.5 * sq((self.log_half_saturation - self.half_saturation_centre.log()) / cfg.half_saturation_sd - self.draw_half_saturation) \
-              + 0.5 * sq((self.slope.log() - math.log(cfg.hill_slope_prior)) / cfg.hill_slope_sd - self.draw_slope) \
-              + 0.5 * sq(self.region_scale / cfg.region_scale_sd - self.draw_region_scale) + 0.5 * sq(self.coef / cfg.coef_sd - self.draw_coef)
+            + sq(self.trend_region / cfg.region_level_sd - self.draw_region_level)
+        )
+        media = (
+            0.5
+            * sq(
+                (self.log_half_saturation - self.half_saturation_centre.log()) / cfg.half_saturation_sd
+                - self.draw_half_saturation
+            )
+            + 0.5 * sq((self.slope.log() - math.log(cfg.hill_slope_prior)) / cfg.hill_slope_sd - self.draw_slope)
+            + 0.5 * sq(self.region_scale / cfg.region_scale_sd - self.draw_region_scale)
+            + 0.5 * sq(self.coef / cfg.coef_sd - self.draw_coef)
+        )
         e = self.week_effect
-        week = (0.5 * sq(e / cfg.week_effects_sd) if e.shape[1] else e.new_zeros(e.shape[0])) \
-             + (0.5 * sq(e.diff(dim=1) / cfg.week_effects_step_sd) if e.shape[1] > 1 and cfg.week_effects_step_sd > 0 else 0.)
-        return dict(trend=trend, modulation=modulation, media=media, week=week,
-                    dag=cfg.dag_weight * self.dag.sem_loss(out['adstocked'][:, :, :n].detach(), fm))
+        week = (0.5 * sq(e / cfg.week_effects_sd) if e.shape[1] else e.new_zeros(e.shape[0])) + (
+            0.5 * sq(e.diff(dim=1) / cfg.week_effects_step_sd)
+            if e.shape[1] > 1 and cfg.week_effects_step_sd > 0
+            else 0.0
+        )
+        return dict(
+            trend=trend,
+            modulation=modulation,
+            media=media,
+            week=week,
+            dag=cfg.dag_weight * self.dag.sem_loss(out['adstocked'][:, :, :n].detach(), fm),
+        )

@@ -6,22 +6,24 @@
 __all__ = ['HOLDOUT', 'DESIGNS', 'true_contributions', 'score']
 
 # %% ../nbs/15_recovery.ipynb #6df5021e
-import numpy as np, pandas as pd
+import numpy as np
+import pandas as pd
 
 # %% ../nbs/15_recovery.ipynb #71f21e02
-HOLDOUT = 13   # weeks held out at the end of every panel
-DESIGNS = {    # name: simulator settings
-    'national2':  dict(regions=1, weeks=156, channels=2),
-    'national6':  dict(regions=1, weeks=156, channels=6),
-    'regions40':  dict(regions=40, weeks=130, channels=7),
-    'varying':    dict(regions=40, weeks=130, channels=5, effect_swing=0.5, varying_channel='search'),
-    'sparse':     dict(regions=40, weeks=130, channels=5, sparse=True),
-    'steep':      dict(regions=20, weeks=130, channels=5, hill_slope_min=3.5, hill_slope_max=5.0),
-    'flat':       dict(regions=20, weeks=130, channels=5, hill_slope_min=0.8, hill_slope_max=1.2),
+HOLDOUT = 13  # weeks held out at the end of every panel
+DESIGNS = {  # name: simulator settings
+    'national2': dict(regions=1, weeks=156, channels=2),
+    'national6': dict(regions=1, weeks=156, channels=6),
+    'regions40': dict(regions=40, weeks=130, channels=7),
+    'varying': dict(regions=40, weeks=130, channels=5, effect_swing=0.5, varying_channel='search'),
+    'sparse': dict(regions=40, weeks=130, channels=5, sparse=True),
+    'steep': dict(regions=20, weeks=130, channels=5, hill_slope_min=3.5, hill_slope_max=5.0),
+    'flat': dict(regions=20, weeks=130, channels=5, hill_slope_min=0.8, hill_slope_max=1.2),
     'confounded': dict(regions=40, weeks=130, channels=5, confounder=0.1),
-    'collinear':  dict(regions=40, weeks=130, channels=5, collinearity=0.9),
-    'large':      dict(regions=50, weeks=208, channels=30),
+    'collinear': dict(regions=40, weeks=130, channels=5, collinearity=0.9),
+    'large': dict(regions=50, weeks=208, channels=30),
 }
+
 
 # %% ../nbs/15_recovery.ipynb #c6a6f230
 def true_contributions(sim, panel) -> np.ndarray:
@@ -30,12 +32,14 @@ def true_contributions(sim, panel) -> np.ndarray:
     names = [m.removesuffix('_impressions') for m in panel.channels]
     c = c[c.component.isin(names)]
     region = c.region if sim.truth['region_column'] else pd.Series('national', index=c.index)
-    wide = c.assign(region=region).pivot_table(index=['region', 'time'], columns='component', values='value',
-                                               sort=True)[names]
+    wide = c.assign(region=region).pivot_table(
+        index=['region', 'time'], columns='component', values='value', sort=True
+    )[names]
     regions = [str(r) for r in panel.regions] if sim.truth['region_column'] else ['national']
     times = list(pd.DatetimeIndex(panel.times).strftime('%Y-%m-%d'))
     wide = wide.reindex(pd.MultiIndex.from_product([regions, times]))
     return wide.to_numpy().reshape(len(regions), len(times), len(names))
+
 
 # %% ../nbs/15_recovery.ipynb #f88c0435
 def score(sim, panel, fitted) -> dict:
@@ -43,29 +47,43 @@ def score(sim, panel, fitted) -> dict:
     comp = fitted.components(panel)
     est, true, m = comp['channels'], true_contributions(sim, panel), panel.mask
     total = panel.kpi[m].sum()
-    share_err = np.abs(est[m].sum(0) - true[m].sum(0)) / total                          # [C]
-    mean_true = np.where(m[..., None], true, 0).sum(1) / m.sum(1)[:, None]             # [R, C]
+    share_err = np.abs(est[m].sum(0) - true[m].sum(0)) / total  # [C]
+    mean_true = np.where(m[..., None], true, 0).sum(1) / m.sum(1)[:, None]  # [R, C]
     rmse = np.sqrt((np.where(m[..., None], est - true, 0) ** 2).sum(1) / m.sum(1)[:, None])
     airs = np.abs(mean_true) > 1e-9 * np.abs(mean_true).max()
     srmse = rmse[airs] / np.abs(mean_true[airs])
-    nat_est = np.where(m[..., None], est, 0).sum(0)                                     # [T, C]
+    nat_est = np.where(m[..., None], est, 0).sum(0)  # [T, C]
     nat_true = np.where(m[..., None], true, 0).sum(0)
-    corr = np.array([np.corrcoef(nat_est[:, c], nat_true[:, c])[0, 1] if nat_true[:, c].std() > 0 else np.nan
-                     for c in range(est.shape[2])])
+    corr = np.array(
+        [
+            np.corrcoef(nat_est[:, c], nat_true[:, c])[0, 1] if nat_true[:, c].std() > 0 else np.nan
+            for c in range(est.shape[2])
+        ]
+    )
     names = [x.removesuffix('_impressions') for x in panel.channels]
     tv = sim.truth['config']
     corr_varying = float(corr[names.index(tv['varying_channel'])]) if tv.get('effect_swing') else None
-    coef = comp['coefficients'][:, :fitted.n_train]                                      # [R, T, C]
+    coef = comp['coefficients'][:, : fitted.n_train]  # [R, T, C]
     coef_rsd = float(np.mean(coef.std(1).mean(0) / np.maximum(coef.mean((0, 1)), 1e-12)))
     ev = fitted.evaluate(panel)
     naive = min(v['holdout']['wape'] for v in ev['baselines'].values())
     pt = fitted.parameters_table()
     truth = sim.truth['channels'].values()
-    return dict(share_mae_pp=100 * share_err.mean(), share_max_pp=100 * share_err.max(), srmse=float(np.median(srmse)),
-                srmse_mean=float(srmse.mean()), corr=float(np.nanmean(corr)), corr_varying=corr_varying,
-                coef_rsd=coef_rsd, wape=ev['holdout']['wape'], naive_wape=naive, r2_within=ev['holdout']['r2_within'],
-                media_share=100 * est[m].sum() / total, true_media_share=100 * true[m].sum() / total,
-                slopes=[round(float(x), 2) for x in pt.hill_slope],
-                true_slopes=[round(ch['hill_slope'], 2) for ch in truth],
-                decays=[round(float(x), 2) for x in pt.adstock_decay],
-                true_decays=[round(ch['adstock_decay'], 2) for ch in truth])
+    return dict(
+        share_mae_pp=100 * share_err.mean(),
+        share_max_pp=100 * share_err.max(),
+        srmse=float(np.median(srmse)),
+        srmse_mean=float(srmse.mean()),
+        corr=float(np.nanmean(corr)),
+        corr_varying=corr_varying,
+        coef_rsd=coef_rsd,
+        wape=ev['holdout']['wape'],
+        naive_wape=naive,
+        r2_within=ev['holdout']['r2_within'],
+        media_share=100 * est[m].sum() / total,
+        true_media_share=100 * true[m].sum() / total,
+        slopes=[round(float(x), 2) for x in pt.hill_slope],
+        true_slopes=[round(ch['hill_slope'], 2) for ch in truth],
+        decays=[round(float(x), 2) for x in pt.adstock_decay],
+        true_decays=[round(ch['adstock_decay'], 2) for ch in truth],
+    )

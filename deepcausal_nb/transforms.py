@@ -6,52 +6,64 @@
 __all__ = ['adstock_kernel', 'geometric_adstock', 'hill_logistic', 'hill']
 
 # %% ../nbs/04_transforms.ipynb #640fbe32
-import torch, torch.nn.functional as F
+import torch
+import torch.nn.functional as F
 from torch import Tensor
 from scipy.special import expit
 
+
 # %% ../nbs/04_transforms.ipynb #f8f4f6a4
-def adstock_kernel(theta: Tensor,  # [..., channels] decay in [0, 1) (a leading members axis is allowed)
-                   max_lag: int,   # kernel length in weeks
-                  ) -> Tensor:     # [..., channels, max_lag], weight of lag 0, 1, ...
+def adstock_kernel(
+    theta: Tensor,  # [..., channels] decay in [0, 1) (a leading members axis is allowed)
+    max_lag: int,  # kernel length in weeks
+) -> Tensor:  # [..., channels, max_lag], weight of lag 0, 1, ...
     "Normalised geometric carry-over weights θ^k / Σθ^j."
     lags = torch.arange(max_lag, dtype=theta.dtype, device=theta.device)
     w = theta[..., None] ** lags
     return w / w.sum(-1, keepdim=True)
 
-def geometric_adstock(x: Tensor,        # media [regions, weeks, channels]
-                      theta: Tensor,    # decay per channel [channels], or per member and channel [members, channels]
-                      max_lag: int = 52,# longest carry-over considered (weeks)
-                      warmup: int = 4,  # weeks averaged to estimate the stock before the panel; 0 = empty stock
-                     ) -> Tensor:       # adstocked media [regions, weeks, channels] ([members, regions, weeks, channels])
+
+def geometric_adstock(
+    x: Tensor,  # media [regions, weeks, channels]
+    theta: Tensor,  # decay per channel [channels], or per member and channel [members, channels]
+    max_lag: int = 52,  # longest carry-over considered (weeks)
+    warmup: int = 4,  # weeks averaged to estimate the stock before the panel; 0 = empty stock
+) -> Tensor:  # adstocked media [regions, weeks, channels] ([members, regions, weeks, channels])
     "Normalised geometric carry-over along the weeks axis: one causal FFT convolution (for every ensemble member at once)."
     R, T, C = x.shape
     L = max(1, min(max_lag, T))
-    k = adstock_kernel(theta, L)                                  # [(M,) C, L], lag 0 first
-    xc = x.permute(0, 2, 1)                                       # [R, C, T]
-    if warmup > 0: pad = xc[..., :warmup].mean(-1, keepdim=True).expand(R, C, L - 1)
-    else: pad = xc.new_zeros(R, C, L - 1)
-    xp = torch.cat([pad, xc], -1)                                 # [R, C, L-1+T]
+    k = adstock_kernel(theta, L)  # [(M,) C, L], lag 0 first
+    xc = x.permute(0, 2, 1)  # [R, C, T]
+    if warmup > 0:
+        pad = xc[..., :warmup].mean(-1, keepdim=True).expand(R, C, L - 1)
+    else:
+        pad = xc.new_zeros(R, C, L - 1)
+    xp = torch.cat([pad, xc], -1)  # [R, C, L-1+T]
     # causal convolution via FFT: O(T log T) and a cheap backward pass (a direct conv1d's
     # weight gradient dominated the training step); the media are transformed once for all members
     n = 1 << (xp.shape[-1] + L - 1).bit_length()
     kf = torch.fft.rfft(k, n)
-    if kf.ndim == 3: kf = kf[:, None]                             # [M, 1, C, n]: members against [R, C, n]
-    out = torch.fft.irfft(torch.fft.rfft(xp, n) * kf, n)[..., L - 1:L - 1 + T]
+    if kf.ndim == 3:
+        kf = kf[:, None]  # [M, 1, C, n]: members against [R, C, n]
+    out = torch.fft.irfft(torch.fft.rfft(xp, n) * kf, n)[..., L - 1 : L - 1 + T]
     return out.transpose(-1, -2)
 
+
 # %% ../nbs/04_transforms.ipynb #c5e4b73c
-def hill_logistic(log_z,                # log adstocked media [..., channels]: a numpy array or a tensor (-inf at zero)
-                  log_half_saturation,  # log K [channels]
-                  slope,                # a > 0 [channels]
-                 ):                     # response in [0, 1), an array or a tensor like `log_z`
+def hill_logistic(
+    log_z,  # log adstocked media [..., channels]: a numpy array or a tensor (-inf at zero)
+    log_half_saturation,  # log K [channels]
+    slope,  # a > 0 [channels]
+):  # response in [0, 1), an array or a tensor like `log_z`
     "Hill saturation z^a / (z^a + K^a) as the logistic σ(a(log z − log K)), in numpy or torch alike."
     x = slope * (log_z - log_half_saturation)
     return torch.sigmoid(x) if isinstance(x, Tensor) else expit(x)
 
-def hill(z: Tensor,               # adstocked media >= 0 [..., channels]
-         half_saturation: Tensor, # K > 0 [channels]
-         slope: Tensor,           # a > 0 [channels]
-        ) -> Tensor:              # response in [0, 1) [..., channels]
+
+def hill(
+    z: Tensor,  # adstocked media >= 0 [..., channels]
+    half_saturation: Tensor,  # K > 0 [channels]
+    slope: Tensor,  # a > 0 [channels]
+) -> Tensor:  # response in [0, 1) [..., channels]
     "Hill saturation z^a / (z^a + K^a) of a tensor, computed stably in log space (`hill_logistic`)."
     return hill_logistic(torch.log(z.clamp_min(0) + 1e-12), torch.log(half_saturation), slope)

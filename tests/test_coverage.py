@@ -1,17 +1,22 @@
 "The coverage benchmark's scoring: intervals centred on the truth cover it at every level; confident wrong ones never do."
-import importlib.util, sys
+
+import importlib.util
+import sys
 from pathlib import Path
-import numpy as np, pytest
+import numpy as np
+import pytest
 from deepcausal_nb.config import load_config
 from deepcausal_nb.data import load_panel
 from deepcausal_nb.simulate import simulate
 from deepcausal_nb.train import fit
 from deepcausal_nb.recovery import true_contributions
 
-BENCH = Path(__file__).resolve().parent.parent/'benchmarks'
+BENCH = Path(__file__).resolve().parent.parent / 'benchmarks'
 sys.path.insert(0, str(BENCH))
-spec = importlib.util.spec_from_file_location('coverage_bench', BENCH/'coverage.py')
-coverage = importlib.util.module_from_spec(spec); spec.loader.exec_module(coverage)
+spec = importlib.util.spec_from_file_location('coverage_bench', BENCH / 'coverage.py')
+coverage = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(coverage)
+
 
 @pytest.fixture(scope='module')
 def case():
@@ -20,15 +25,19 @@ def case():
     fitted = fit(panel, load_config(overrides=['epochs=5', 'member_epochs=5', 'members=4']), progress=False)
     return sim, panel, fitted, true_contributions(sim, panel)
 
+
 def _members_around(fitted, panel, center, spread, monkeypatch):
     "Make the fitted model's members `center` × (1 + spread·k), k = -1.5..1.5: their mean is `center`."
     real = fitted.components
     factors = 1 + spread * np.array([-1.5, -0.5, 0.5, 1.5])
+
     def fake(p, members=False):
         c = real(p, members=True)
         c['channels'] = factors[:, None, None, None] * center[None]
         return c if members else {k: v.mean(0) for k, v in c.items()}
+
     monkeypatch.setattr(fitted, 'components', fake)
+
 
 def test_intervals_centred_on_the_truth_cover_it(case, monkeypatch):
     sim, panel, fitted, true = case
@@ -36,8 +45,9 @@ def test_intervals_centred_on_the_truth_cover_it(case, monkeypatch):
     s = coverage.score(sim, panel, fitted)
     assert s['share_mae_pp'] < 1e-9
     for level in coverage.LEVELS:
-        assert all(s[f'share_in_{level}']) and all(s[f'roi_in_{level}']) and s[f'week_in_{level}'] == 1.
-    assert np.all(np.diff([np.mean(s[f'share_width_{l}']) for l in coverage.LEVELS]) > 0)     # wider at higher levels
+        assert all(s[f'share_in_{level}']) and all(s[f'roi_in_{level}']) and s[f'week_in_{level}'] == 1.0
+    assert np.all(np.diff([np.mean(s[f'share_width_{l}']) for l in coverage.LEVELS]) > 0)  # wider at higher levels
+
 
 def test_confident_wrong_intervals_miss(case, monkeypatch):
     sim, panel, fitted, true = case

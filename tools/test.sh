@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's one test command (README, .ci/run): set-up if needed, notebooks clean and library in sync,
-# README in sync with nbs/index.ipynb, every notebook's inline tests, the installed wheel (tools/wheel_check.sh),
-# then pytest (its summary line ends the run).
+# ruff format and lint (pyproject [tool.ruff]), README in sync with nbs/index.ipynb, every notebook's inline tests,
+# the documentation site, the installed wheel (tools/wheel_check.sh), then pytest (its summary line ends the run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
@@ -9,16 +9,16 @@ bash tools/browser.sh || echo "no chromium: the report's browser test will be sk
 export PATH="$PWD/.venv/bin:$PATH" OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 PYTHONHASHSEED=0
 snapshot() { find nbs deepcausal_nb -type f \( -name '*.ipynb' -o -name '*.py' \) -not -path '*/.ipynb_checkpoints/*' -print0 | sort -z | xargs -0 sha256sum; }
 before=$(snapshot)
-nbdev-clean
-nbdev-export
+bash tools/export.sh
 after=$(snapshot)
 if [ "$before" != "$after" ]; then
-  echo "FAIL: nbdev-clean/nbdev-export changed files: notebooks were not clean or the library was out of sync:"
+  echo "FAIL: tools/export.sh changed files: notebooks were not clean or formatted, or the library was out of sync:"
   diff <(echo "$before") <(echo "$after") | grep '^[<>]' | awk '{print "  " $3}' | sort -u
-  echo "Run: .venv/bin/nbdev-clean && .venv/bin/nbdev-export, review, commit."
+  echo "Run: bash tools/export.sh, review, commit."
   exit 1
 fi
 echo "notebooks clean, library in sync"
+ruff format --check --quiet . && ruff check --quiet . && echo "ruff: formatted, lint clean"
 python tools/readme.py --check
 nbdev-test --n-workers 2
 echo "notebook tests passed"
