@@ -17,7 +17,8 @@ f = FittedMMM.load(model)
 c = f.columns
 panel = f.read_panel(data)
 print(
-    f'load model + data: {time.perf_counter() - t:.2f} s ({panel.n_regions} regions x {panel.n_weeks} weeks x {panel.n_channels} channels)'
+    f'load model + data: {time.perf_counter() - t:.2f} s '
+    f'({panel.n_regions} regions x {panel.n_weeks} weeks x {panel.n_channels} channels)'
 )
 t = time.perf_counter()
 comp = f.components(panel)
@@ -26,7 +27,8 @@ pred = predictions_frame(f, panel, comp)
 s = contrib.groupby(['region', 'time'], sort=False).value.sum()
 p = pred.set_index(['region', 'time']).predicted.loc[s.index]
 print(
-    f'decomposition: {time.perf_counter() - t:.2f} s; components sum to the prediction within {np.abs(s - p).max() / np.abs(p).max():.1e} (relative)'
+    f'decomposition: {time.perf_counter() - t:.2f} s; '
+    f'components sum to the prediction within {np.abs(s - p).max() / np.abs(p).max():.1e} (relative)'
 )
 t = time.perf_counter()
 curves = response_curves(f, panel)
@@ -37,7 +39,8 @@ print(
 t = time.perf_counter()
 plan = plan_budget(f, panel, curves=curves)
 print(
-    f'optimiser + model check: {time.perf_counter() - t:.2f} s; unit {plan.unit}; lift {plan.lift:+,.0f} ({plan.lift_pct:+.2f}%)'
+    f'optimiser + model check: {time.perf_counter() - t:.2f} s; unit {plan.unit}; '
+    f'lift {plan.lift:+,.0f} ({plan.lift_pct:+.2f}%)'
     + (f'; held outside the budget: {", ".join(plan.held)}' if plan.held else '')
 )
 df = pd.read_csv(data)
@@ -52,6 +55,7 @@ t = time.perf_counter()
 ext = extend_panel(panel, last.drop(columns=[c.target]))
 fp = predictions_frame(f, ext)
 print(
-    f'plan of the last 4 weeks repeated: {time.perf_counter() - t:.2f} s; predicted {c.target} {fp[fp.split == "future"].predicted.sum():,.0f} '
+    f'plan of the last 4 weeks repeated: {time.perf_counter() - t:.2f} s; '
+    f'predicted {c.target} {fp[fp.split == "future"].predicted.sum():,.0f} '
     f'vs {pred[pred.time.isin(pred.time.unique()[-4:])].actual.sum():,.0f} observed in the last 4 weeks'
 )

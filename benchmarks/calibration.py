@@ -78,28 +78,43 @@ def run(seed: int, n_tests: int, overrides: list, save: str | None = None) -> di
 
 def table(results: list) -> str:
     lines = [
-        '| seed | tests | channel | tested | true share % | error without (pp) | error with (pp) | elasticity without | with | activity share without | with | variation without | with | flagged without | with |',
+        (
+            '| seed | tests | channel | tested | true share % | error without (pp) | error with (pp) '
+            '| elasticity without | with | activity share without | with | variation without | with '
+            '| flagged without | with |'
+        ),
         '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ]
     for r in results:
         for c, name in enumerate(r['channels']):
             lines.append(
-                f'| {r["seed"]} | {r["tests"]} | {name} | {"yes" if name in r["tested"] else ""} | {100 * r["true"][c]:.2f} | '
-                f'{r["without"]["error_pp"][c]:+.2f} | {r["with"]["error_pp"][c]:+.2f} | {r["without"]["elasticity"][c]:.2f} | {r["with"]["elasticity"][c]:.2f} | '
-                f'{r["without"]["activity_share"][c]:.2f} | {r["with"]["activity_share"][c]:.2f} | {r["without"]["variation"][c]:.2f} | {r["with"]["variation"][c]:.2f} | {"yes" if r["without"]["flagged"][c] else ""} | {"yes" if r["with"]["flagged"][c] else ""} |'
+                f'| {r["seed"]} | {r["tests"]} | {name} | {"yes" if name in r["tested"] else ""} '
+                f'| {100 * r["true"][c]:.2f} | '
+                f'{r["without"]["error_pp"][c]:+.2f} | {r["with"]["error_pp"][c]:+.2f} '
+                f'| {r["without"]["elasticity"][c]:.2f} | {r["with"]["elasticity"][c]:.2f} | '
+                f'{r["without"]["activity_share"][c]:.2f} | {r["with"]["activity_share"][c]:.2f} '
+                f'| {r["without"]["variation"][c]:.2f} | {r["with"]["variation"][c]:.2f} '
+                f'| {"yes" if r["without"]["flagged"][c] else ""} | {"yes" if r["with"]["flagged"][c] else ""} |'
             )
     lines += [
         '',
-        '| seed | tests | share MAE without | with | tested max abs error without | with | untested max abs error without | with | holdout WAPE without | with | best naive | conflicts | fit s (with) |',
+        (
+            '| seed | tests | share MAE without | with | tested max abs error without | with '
+            '| untested max abs error without | with | holdout WAPE without | with | best naive | conflicts '
+            '| fit s (with) |'
+        ),
         '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ]
     for r in results:
         w, v = np.abs(r['without']['error_pp']), np.abs(r['with']['error_pp'])
         tested = np.array([n in r['tested'] for n in r['channels']])
         lines.append(
-            f'| {r["seed"]} | {r["tests"]} | {w.mean():.2f} | {v.mean():.2f} | {w[tested].max():.2f} | {v[tested].max():.2f} | '
-            f'{w[~tested].max() if (~tested).any() else float("nan"):.2f} | {v[~tested].max() if (~tested).any() else float("nan"):.2f} | '
-            f'{100 * r["without"]["wape"]:.2f} | {100 * r["with"]["wape"]:.2f} | {100 * r["with"]["naive_wape"]:.2f} | {r["with"]["conflicts"]} | {r["with"]["seconds"]:.0f} |'
+            f'| {r["seed"]} | {r["tests"]} | {w.mean():.2f} | {v.mean():.2f} '
+            f'| {w[tested].max():.2f} | {v[tested].max():.2f} | '
+            f'{w[~tested].max() if (~tested).any() else float("nan"):.2f} '
+            f'| {v[~tested].max() if (~tested).any() else float("nan"):.2f} | '
+            f'{100 * r["without"]["wape"]:.2f} | {100 * r["with"]["wape"]:.2f} | {100 * r["with"]["naive_wape"]:.2f} '
+            f'| {r["with"]["conflicts"]} | {r["with"]["seconds"]:.0f} |'
         )
     return '\n'.join(lines)
 

@@ -65,7 +65,8 @@ def case_mmm(holdout, tmp):
     print(metrics_block(m).round(4).to_string())
     print(f'media share {ch.share.sum():.1%}; channel shares {", ".join(f"{s:.1%}" for s in ch.share)}')
     print(
-        f'adstock decays {np.round(ch.adstock_decay.to_numpy(), 2).tolist()}; Hill slopes {np.round(ch.hill_slope.to_numpy(), 2).tolist()}'
+        f'adstock decays {np.round(ch.adstock_decay.to_numpy(), 2).tolist()}; '
+        f'Hill slopes {np.round(ch.hill_slope.to_numpy(), 2).tolist()}'
     )
 
 
@@ -101,13 +102,15 @@ def case_sim(regions, weeks, channels, tmp, holdout=13, seed=1):
     ]
     t = pd.DataFrame(rows).set_index('channel')
     print(
-        f'\n## Simulated panel {regions} regions x {weeks} weeks x {channels} channels (seed {seed}), last {holdout} weeks held out'
+        f'\n## Simulated panel {regions} regions x {weeks} weeks x {channels} channels (seed {seed}), '
+        f'last {holdout} weeks held out'
     )
     print(f'wall {wall:.1f} s, fit {r["fit_seconds"]:.1f} s ({m["epochs"]} epochs), peak RSS {rss:.0f} MB')
     print(metrics_block(m).round(4).to_string())
     print(t.round(2).to_string())
     print(
-        f'mean absolute share error: {t.error_pp.mean():.2f} pp; media share {ch.share.sum():.1%} (true {sim.truth["media_share"]:.1%})'
+        f'mean absolute share error: {t.error_pp.mean():.2f} pp; '
+        f'media share {ch.share.sum():.1%} (true {sim.truth["media_share"]:.1%})'
     )
     edges = pd.read_csv(run / 'edges.csv')
     top = [
@@ -115,7 +118,8 @@ def case_sim(regions, weeks, channels, tmp, holdout=13, seed=1):
         for a, b, w in edges.head(3).itertuples(index=False)
     ]
     print(
-        f'top learned edges: {", ".join(top)}; true: {", ".join(e["source"] + "->" + e["target"] for e in sim.truth["edges"])}'
+        f'top learned edges: {", ".join(top)}; '
+        f'true: {", ".join(e["source"] + "->" + e["target"] for e in sim.truth["edges"])}'
     )
 
 

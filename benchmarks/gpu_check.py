@@ -38,6 +38,8 @@ for R, T, C in [(190, 109, 8), (40, 130, 7)]:
         share = f.components(panel)['channels'][panel.mask].sum(0) / panel.kpi[panel.mask].sum()
         true = np.array([sim.truth['channels'][c.replace('_impressions', '')]['share'] for c in panel.channels])
         print(
-            f'{R}x{T}x{C} on {f.info["device"]:5s}: {wall:6.1f} s, {f.info["epochs"]} epochs, {1000 * wall / f.info["epochs"]:.1f} ms/epoch; '
-            f'holdout R2 {ev["holdout"]["r2"]:.4f} WAPE {ev["holdout"]["wape"]:.4f}; share error {100 * np.abs(share - true).mean():.2f} pp'
+            f'{R}x{T}x{C} on {f.info["device"]:5s}: {wall:6.1f} s, {f.info["epochs"]} epochs, '
+            f'{1000 * wall / f.info["epochs"]:.1f} ms/epoch; '
+            f'holdout R2 {ev["holdout"]["r2"]:.4f} WAPE {ev["holdout"]["wape"]:.4f}; '
+            f'share error {100 * np.abs(share - true).mean():.2f} pp'
         )

@@ -3,11 +3,13 @@
 Run from the repo root:
     .venv/bin/python benchmarks/recovery.py                       # every design, seeds 0 1 2
     .venv/bin/python benchmarks/recovery.py --designs national6,varying --seeds 0,1 --set train.epochs=400
-    .venv/bin/python benchmarks/recovery.py --scheduler tcp://host:8786     # every fit a Dask job (--scheduler local, --workers N: a local cluster)
+    .venv/bin/python benchmarks/recovery.py --scheduler tcp://host:8786     # every fit a Dask job \
+(--scheduler local, --workers N: a local cluster)
 
 Per design (mean over seeds, spread = max - min over seeds; the scores are `deepcausal_nb.recovery.score`'s):
 - share_mae_pp: mean |learned - true| channel share of the KPI, percentage points (all observed weeks)
-- srmse: median over channel x region of RMSE(true weekly contribution - learned) / |mean true| (cells whose channel airs)
+- srmse: median over channel x region of RMSE(true weekly contribution - learned) / |mean true| \
+(cells whose channel airs)
 - corr: mean over channels of the correlation of learned and true weekly contributions summed over regions
   (for `varying`, `corr_varying` is that of the channel whose effect swings)
 - coef_rsd: relative SD over weeks of the learned coefficients (mean over channels); truth is 0 except `varying`
@@ -56,7 +58,8 @@ def _job(args):
 
 
 def each_run(jobs: list, fn, scheduler=None, workers=None):
-    "Yield `fn(design, seed, overrides)` for every job: here, one after another; on Dask (a scheduler or local workers) as they finish."
+    """Yield `fn(design, seed, overrides)` for every job: here, one after another; \
+on Dask (a scheduler or local workers) as they finish."""
     if not (scheduler or workers):
         for job in jobs:
             yield fn(*job)
@@ -75,7 +78,8 @@ def each_run(jobs: list, fn, scheduler=None, workers=None):
 
 
 def suite_arguments(ap: argparse.ArgumentParser, designs: list, seeds: str):
-    "The flags every benchmark suite takes: which designs and seeds, config overrides, and where the fits run (`each_run`)."
+    """The flags every benchmark suite takes: which designs and seeds, config overrides, \
+and where the fits run (`each_run`)."""
     ap.add_argument('--designs', default=','.join(designs), help=f'comma-separated subset of {", ".join(DESIGNS)}')
     ap.add_argument('--seeds', default=seeds)
     ap.add_argument(
@@ -116,9 +120,11 @@ if __name__ == '__main__':
         rows.append(r)
         varying = '' if r['corr_varying'] is None else f' (varying {r["corr_varying"]:.2f})'
         print(
-            f'{design:>10} seed {seed}: share MAE {r["share_mae_pp"]:.2f} pp (max {r["share_max_pp"]:.2f}), SRMSE {r["srmse"]:.3f}, '
+            f'{design:>10} seed {seed}: share MAE {r["share_mae_pp"]:.2f} pp (max {r["share_max_pp"]:.2f}), '
+            f'SRMSE {r["srmse"]:.3f}, '
             f'corr {r["corr"]:.2f}{varying}, coef RSD {r["coef_rsd"]:.3f}, '
-            f'WAPE {100 * r["wape"]:.2f}% (naive {100 * r["naive_wape"]:.2f}%), media {r["media_share"]:.1f}% (true {r["true_media_share"]:.1f}%), '
+            f'WAPE {100 * r["wape"]:.2f}% (naive {100 * r["naive_wape"]:.2f}%), '
+            f'media {r["media_share"]:.1f}% (true {r["true_media_share"]:.1f}%), '
             f'{r["fit_s"]:.1f} s, {r["epochs"]} epochs; slopes {r["slopes"]} (true {r["true_slopes"]})',
             flush=True,
         )

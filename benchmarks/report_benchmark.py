@@ -25,15 +25,18 @@ def report(data, out):
     h = json.loads(out.with_suffix('.json').read_text())
     ho, bl = h['holdout'], h['baseline']
     print(
-        f'{Path(data).name}: {h["regions"]} regions x {h["weeks"]} weeks x {len(h["channels"])} channels -> report in {wall:.1f} s '
+        f'{Path(data).name}: {h["regions"]} regions x {h["weeks"]} weeks x {len(h["channels"])} channels '
+        f'-> report in {wall:.1f} s '
         f'({out.stat().st_size / 1e6:.1f} MB HTML)'
     )
     print(
-        f'  holdout {h["holdout_weeks"]} w: R2 {ho["r2"]:.4f}, within-region R2 {ho["r2_within"]:.3f}, WAPE {ho["wape"]:.4f}, RMSE {ho["rmse"]:,.0f}'
+        f'  holdout {h["holdout_weeks"]} w: R2 {ho["r2"]:.4f}, within-region R2 {ho["r2_within"]:.3f}, '
+        f'WAPE {ho["wape"]:.4f}, RMSE {ho["rmse"]:,.0f}'
     )
     names = h['best_baseline_names']  # the best naive forecast on each metric
     print(
-        f'  best naive: R2 {bl["r2"]:.4f} ({names["r2"]}), within-region R2 {bl["r2_within"]:.3f} ({names["r2_within"]}), '
+        f'  best naive: R2 {bl["r2"]:.4f} ({names["r2"]}), '
+        f'within-region R2 {bl["r2_within"]:.3f} ({names["r2_within"]}), '
         f'WAPE {bl["wape"]:.4f} ({names["wape"]}), RMSE {bl["rmse"]:,.0f} ({names["rmse"]})'
         f' -> model beats naive: {h["beats_baselines"]}'
     )

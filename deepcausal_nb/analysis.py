@@ -73,7 +73,8 @@ def plan_and_scenarios(
     try:
         inside = budget_curves(curves)[0]
         if all(c.unit != 'money' for c in inside):
-            # impressions of different channels do not add up to a budget: without their cost there is nothing to reallocate
+            # impressions of different channels do not add up to a budget: without their cost there is nothing to
+            # reallocate
             return None, None, NO_BUDGET
         bounds = {c.channel: (rc.bound_low * c.current_spend, rc.bound_high * c.current_spend) for c in inside}
         plan = plan_budget(
@@ -90,6 +91,7 @@ def plan_and_scenarios(
     return plan, scenarios, ''
 
 
+# %% ../nbs/11a_analysis.ipynb #3f98e116
 def analyse(
     fitted: FittedMMM,
     panel: Panel,

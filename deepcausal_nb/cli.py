@@ -38,6 +38,7 @@ def _csv_list(s):
     return [x.strip() for x in s.split(',') if x.strip()] if s is not None else None
 
 
+# %% ../nbs/90_cli.ipynb #d09f36bb
 def _spend_list(s):
     "--spend: spend columns in --media's order; an empty item (tv_spend,,radio_spend): a channel without spend (None)."
     if s is None:
@@ -46,6 +47,7 @@ def _spend_list(s):
     return [x or None for x in items] if any(items) else []
 
 
+# %% ../nbs/90_cli.ipynb #98bf2d31
 def add_column_flags(p: argparse.ArgumentParser):
     "The column-mapping flags shared by every command that reads a dataset."
     g = p.add_argument_group('columns (auto-detected when omitted)')
@@ -62,7 +64,8 @@ def add_column_flags(p: argparse.ArgumentParser):
     g.add_argument('--controls', type=_csv_list, help='control columns, comma-separated')
     g.add_argument(
         '--kpi-value',
-        help='the value of one unit of KPI (e.g. revenue per conversion), a number or a column (default: a column named like revenue_per_conversion): ROI then in value per unit of spend',
+        help='the value of one unit of KPI (e.g. revenue per conversion), a number or a column '
+        '(default: a column named like revenue_per_conversion): ROI then in value per unit of spend',
     )
     g.add_argument(
         '--labels',
@@ -71,6 +74,7 @@ def add_column_flags(p: argparse.ArgumentParser):
     )
 
 
+# %% ../nbs/90_cli.ipynb #78315f26
 def column_kwargs(args) -> dict:
     "The column mapping from parsed flags, as keyword arguments for `load_panel`."
     return {
@@ -79,6 +83,7 @@ def column_kwargs(args) -> dict:
     }
 
 
+# %% ../nbs/90_cli.ipynb #340f71b7
 def _not_input(outputs, *inputs):
     "Refuse to write any of `outputs` over one of the user's `inputs` (even with --force)."
     ins = {Path(i).resolve() for i in inputs if i}
@@ -87,12 +92,14 @@ def _not_input(outputs, *inputs):
         raise DeepCausalError(f'{clash[0]} is an input file; refusing to overwrite it: choose another --out')
 
 
+# %% ../nbs/90_cli.ipynb #a635803b
 def prior_overrides(args) -> list[str]:
     "--roi-prior and --share-prior as settings (`model.roi_prior=...`), after any --set: the named flag wins."
     flags = dict(roi_prior=getattr(args, 'roi_prior', None), share_prior=getattr(args, 'share_prior', None))
     return [f'model.{k}={v}' for k, v in flags.items() if v is not None]
 
 
+# %% ../nbs/90_cli.ipynb #b0551df0
 def config_from_args(args) -> MMMConfig:
     "settings.ini (or --settings) with every --set override applied, then --roi-prior and --share-prior."
     overrides = (getattr(args, 'set', None) or []) + prior_overrides(args)
@@ -117,7 +124,8 @@ def cmd_inspect(args) -> int:
         + (f' (column {s["region_column"]!r})' if s['region_column'] else ' (national: no region column)')
     )
     print(
-        f'  weeks     {s["weeks"]} ({s["time_range"][0]} .. {s["time_range"][1]}, column {s["time_column"]!r}); holdout {hold}'
+        f'  weeks     {s["weeks"]} ({s["time_range"][0]} .. {s["time_range"][1]}, '
+        f'column {s["time_column"]!r}); holdout {hold}'
     )
     print(f'  target    {s["target"]}')
     print(
@@ -180,8 +188,22 @@ def _fmt(x):
     return f'{x:,.0f}' if abs(x) >= 100 else f'{x:.4f}'
 
 
+# %% ../nbs/90_cli.ipynb #cee55637
+def _read_lift_tests(experiments, panel):
+    from deepcausal_nb.experiments import read_experiments
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        experiments = read_experiments(experiments, panel)
+    for w in caught:
+        print(f'warning: {w.message}', file=sys.stderr)
+    return experiments
+
+
+# %% ../nbs/90_cli.ipynb #abdebe04
 def _fit_job(job: dict) -> dict:
-    "Load, fit and write a run directory: here, or as one Dask job on a worker (the ensemble is one batched model, so one job)."
+    """Load, fit and write a run directory: here, or as one Dask job on a worker (the ensemble is one batched model, so
+    one job)."""
     from deepcausal_nb.data import load_panel
     from deepcausal_nb.train import fit, TrainingError
     from deepcausal_nb.decompose import write_run
@@ -196,13 +218,7 @@ def _fit_job(job: dict) -> dict:
     ck = out / 'checkpoint.pt'
     experiments = job.get('experiments')
     if experiments:  # checked against the panel before any training starts; a test that looks misread is said so
-        from deepcausal_nb.experiments import read_experiments
-
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter('always')
-            experiments = read_experiments(experiments, panel)
-        for w in caught:
-            print(f'warning: {w.message}', file=sys.stderr)
+        experiments = _read_lift_tests(experiments, panel)
     try:
         fitted = fit(panel, cfg, checkpoint=ck, experiments=experiments)
     except TrainingError as e:
@@ -226,11 +242,9 @@ def _fit_job(job: dict) -> dict:
     )
 
 
-def cmd_fit(args) -> int:
-    "Fit a model and write a run directory (on a Dask worker with --scheduler)."
-    from deepcausal_nb.decompose import RUN_FILES
-    from deepcausal_nb.metrics import baseline_name
-
+# %% ../nbs/90_cli.ipynb #61edac70
+def _fit_config(args) -> MMMConfig:
+    "`config_from_args` with --epochs, --seed, --holdout-weeks and --no-progress applied."
     cfg = config_from_args(args)
     for key, v in (
         ('train.epochs', args.epochs),
@@ -241,6 +255,54 @@ def cmd_fit(args) -> int:
             set_value(cfg, key, v)
     if args.no_progress:
         cfg.train.progress = False
+    return cfg
+
+
+# %% ../nbs/90_cli.ipynb #58070268
+def _print_fit(r: dict, out: Path):
+    from deepcausal_nb.metrics import baseline_name
+
+    m = r['metrics']
+    h, base = m['holdout'], m['baselines']
+    R, T, C = r['shape']
+    print(
+        f'fitted {R} regions x {T} weeks x {C} channels in {r["fit_seconds"]:.1f} s '
+        f'({m["epochs"]} epochs, {m.get("members", 1)} members)' + (f' on {r["worker"]}' if r.get('worker') else '')
+    )
+    if h:
+        best = min(base, key=lambda k: base[k]['holdout']['rmse'])
+        print(
+            f'holdout ({m["holdout_weeks"]} weeks): R2 {h["r2"]:.4f}  within-region R2 {h["r2_within"]:.3f}  '
+            f'RMSE {_fmt(h["rmse"])}  WAPE {h["wape"]:.4f}'
+        )
+        b = base[best]['holdout']
+        print(
+            f'best naive baseline ({baseline_name(best, R)}): R2 {b["r2"]:.4f}  RMSE {_fmt(b["rmse"])}  '
+            f'WAPE {b["wape"]:.4f}' + ('' if h['rmse'] < b['rmse'] else '  <- the model does NOT beat it')
+        )
+    for e in r.get('experiments') or []:
+        print(
+            f'lift test {e["channel"]} {e["start"]}..{e["end"]}: measured {_fmt(e["lift"])} ± {_fmt(e["lift_se"])}, '
+            f'model {_fmt(e["model_lift"])}'
+            + (f' (before calibration {_fmt(e["lift_before"])})' if e.get('lift_before') is not None else '')
+            + ('  <- CONFLICT with the data: left out of the fit' if e['conflict'] else '')
+        )
+    if r.get('baseline_like'):
+        print(
+            f'baseline-like: {", ".join(r["baseline_like"])}: '
+            'the contribution is nearly a constant level in each region '
+            '(or saturated), so the data cannot tell it from the baseline; its share rests on the priors: a lift test '
+            'would settle it (channels.csv: baseline_like)'
+        )
+    print(f'run written to {out}')
+
+
+# %% ../nbs/90_cli.ipynb #f1e8ccff
+def cmd_fit(args) -> int:
+    "Fit a model and write a run directory (on a Dask worker with --scheduler)."
+    from deepcausal_nb.decompose import RUN_FILES
+
+    cfg = _fit_config(args)
     out = Path(args.out) if args.out else Path('runs') / Path(args.data).stem
     _not_input(
         [out / f for f in (*RUN_FILES.values(), 'checkpoint.pt', 'experiments.csv')], args.data, args.experiments
@@ -267,36 +329,7 @@ def cmd_fit(args) -> int:
             raise DeepCausalError(f'the fit failed on the cluster: {r["error"]}')
     else:
         r = _fit_job(job)
-    m = r['metrics']
-    h, base = m['holdout'], m['baselines']
-    R, T, C = r['shape']
-    print(
-        f'fitted {R} regions x {T} weeks x {C} channels in {r["fit_seconds"]:.1f} s ({m["epochs"]} epochs, {m.get("members", 1)} members)'
-        + (f' on {r["worker"]}' if r.get('worker') else '')
-    )
-    if h:
-        best = min(base, key=lambda k: base[k]['holdout']['rmse'])
-        print(
-            f'holdout ({m["holdout_weeks"]} weeks): R2 {h["r2"]:.4f}  within-region R2 {h["r2_within"]:.3f}  RMSE {_fmt(h["rmse"])}  WAPE {h["wape"]:.4f}'
-        )
-        b = base[best]['holdout']
-        print(
-            f'best naive baseline ({baseline_name(best, R)}): R2 {b["r2"]:.4f}  RMSE {_fmt(b["rmse"])}  WAPE {b["wape"]:.4f}'
-            + ('' if h['rmse'] < b['rmse'] else '  <- the model does NOT beat it')
-        )
-    for e in r.get('experiments') or []:
-        print(
-            f'lift test {e["channel"]} {e["start"]}..{e["end"]}: measured {_fmt(e["lift"])} ± {_fmt(e["lift_se"])}, model {_fmt(e["model_lift"])}'
-            + (f' (before calibration {_fmt(e["lift_before"])})' if e.get('lift_before') is not None else '')
-            + ('  <- CONFLICT with the data: left out of the fit' if e['conflict'] else '')
-        )
-    if r.get('baseline_like'):
-        print(
-            f'baseline-like: {", ".join(r["baseline_like"])}: the contribution is nearly a constant level in each region '
-            '(or saturated), so the data cannot tell it from the baseline; its share rests on the priors: a lift test '
-            'would settle it (channels.csv: baseline_like)'
-        )
-    print(f'run written to {out}')
+    _print_fit(r, out)
     return 0
 
 
@@ -318,11 +351,13 @@ def load_run(run_dir, data=None):
     return fitted, fitted.read_panel(src)
 
 
+# %% ../nbs/90_cli.ipynb #23b56454
 ALLOCATION_COLUMNS = ['channel', 'current', 'optimal', 'lower', 'upper', 'marginal_roi', 'lift', 'lift_lo', 'lift_hi']
 
 
 def write_allocation(plan, table_path: Path, verdict_path: Path, **about) -> dict:
-    "The plan's table as a plain CSV (one table, nothing else) and its verdict as JSON beside it, with `about` (kpi, ...)."
+    """The plan's table as a plain CSV (one table, nothing else) and its verdict as JSON beside it, with `about` (kpi,
+    ...)."""
     table_path.parent.mkdir(parents=True, exist_ok=True)
     plan.table[ALLOCATION_COLUMNS].to_csv(table_path, index=False)
     verdict = dict(verdict=plan.lift_line(), **plan.summary(), **about, table=table_path.name)
@@ -330,6 +365,7 @@ def write_allocation(plan, table_path: Path, verdict_path: Path, **about) -> dic
     return verdict
 
 
+# %% ../nbs/90_cli.ipynb #1ea1ca5b
 def cmd_optimize(args) -> int:
     "Optimal budget allocation from a fitted run."
     from deepcausal_nb.optimize import plan_budget
@@ -362,11 +398,13 @@ def cmd_optimize(args) -> int:
         else ('media units', 'media unit')
     )
     print(
-        f'planning window: last {plan.weeks} weeks; amounts in {unit}; budget {plan.budget:,.0f} (current {plan.current_total:,.0f})'
+        f'planning window: last {plan.weeks} weeks; amounts in {unit}; '
+        f'budget {plan.budget:,.0f} (current {plan.current_total:,.0f})'
     )
     for r in t.itertuples():
         print(
-            f'  {r.channel:40s} {r.current:>14,.0f} -> {r.optimal:>14,.0f}   marginal ROI {r.marginal_roi:.4g} {panel.kpi_name} per {per}'
+            f'  {r.channel:40s} {r.current:>14,.0f} -> {r.optimal:>14,.0f}   '
+            f'marginal ROI {r.marginal_roi:.4g} {panel.kpi_name} per {per}'
         )
     if plan.held:  # channels without spend or cost stay as they ran, outside the budget
         held = ', '.join(panel.labels.get(c, c) for c in plan.held)
@@ -407,7 +445,8 @@ def cmd_forecast(args) -> int:
     for w in ext.warnings[len(panel.warnings) :]:
         print(f'warning: {w}', file=sys.stderr)
     print(
-        f'plan: {ext.future} week(s) from {fut.time.iloc[0]} to {fut.time.iloc[-1]}, {int(ext.input_mask[:, -1].sum())} region(s)'
+        f'plan: {ext.future} week(s) from {fut.time.iloc[0]} to {fut.time.iloc[-1]}, '
+        f'{int(ext.input_mask[:, -1].sum())} region(s)'
     )
     for ch in ext.channels:
         print(f'  {ch:40s} contribution {tot[ch]:>16,.0f}')
@@ -418,9 +457,9 @@ def cmd_forecast(args) -> int:
 
 # %% ../nbs/90_cli.ipynb #26d0d8e6
 def parse_parameters(items, names=()) -> tuple[dict, list]:
-    """Template parameters from `-p` groups: `-p name=value` or papermill's `-p name value`; values are read as JSON when
-    they parse (numbers, lists, null), else kept as text. Returns (parameters, stray tokens): a token after a complete
-    parameter that is not a parameter name in `names` is a dataset path that argparse put in the group."""
+    """Template parameters from `-p` groups: `-p name=value` or papermill's `-p name value`; values are read as JSON
+    when they parse (numbers, lists, null), else kept as text. Returns (parameters, stray tokens): a token after a
+    complete parameter that is not a parameter name in `names` is a dataset path that argparse put in the group."""
     out, stray = {}, []
 
     def value(v):
@@ -449,9 +488,10 @@ def parse_parameters(items, names=()) -> tuple[dict, list]:
     return out, stray
 
 
-def cmd_report(args) -> int:
-    "Render the MMM report for one dataset, or a batch with an index."
-    from deepcausal_nb.report import render_report, render_batch, REPORT_PARAMETERS
+# %% ../nbs/90_cli.ipynb #a925551f
+def _report_params(args) -> tuple[dict, list]:
+    "(template parameters, stray dataset paths that argparse put in a `-p` group)."
+    from deepcausal_nb.report import REPORT_PARAMETERS
 
     params = {k: v for k, v in column_kwargs(args).items() if v is not None}
     if args.settings:
@@ -464,31 +504,35 @@ def cmd_report(args) -> int:
         params['experiments'] = str(Path(args.experiments).resolve())
     if isinstance(params.get('labels'), str) and Path(params['labels']).is_file():
         params['labels'] = str(Path(params['labels']).resolve())  # the kernel runs elsewhere
+    return params, stray
+
+
+# %% ../nbs/90_cli.ipynb #53ac8138
+def _report_datasets(args, stray) -> list:
     data = list(args.data) + stray
     if args.list:
         lst = Path(args.list)
         if not lst.is_file():
             raise DeepCausalError(f'{lst}: no such list file')
-        data += [l.strip() for l in lst.read_text().splitlines() if l.strip() and not l.lstrip().startswith('#')]
+        data += [
+            line.strip() for line in lst.read_text().splitlines() if line.strip() and not line.lstrip().startswith('#')
+        ]
     if not data:
         raise DeepCausalError('no dataset: give a path (or --list FILE)')
-    if len(data) == 1 and not args.list:
-        announce = lambda: print(f'rendering the report for {data[0]} (fit, charts, HTML) ...', file=sys.stderr)
-        path = render_report(
-            data[0], args.out, params, force=args.force, progress=not args.no_progress, on_start=announce
-        )
-        print(path)
-        return 0
-    if args.out:
-        raise DeepCausalError('--out names one report; for several datasets use --out-dir')
+    return data
+
+
+# %% ../nbs/90_cli.ipynb #6ee921e8
+def _report_batch(args, data, params) -> int:
+    from deepcausal_nb.report import render_batch
+    from deepcausal_nb.cluster import scheduler_address
 
     def done(r):
         print(
-            f'  {"ok    " if r["status"] == "ok" else "FAILED"} {r["data"]} ({r["seconds"]:.0f} s){": " + r["message"] if r["message"] else ""}',
+            f'  {"ok    " if r["status"] == "ok" else "FAILED"} {r["data"]} ({r["seconds"]:.0f} s)'
+            f'{": " + r["message"] if r["message"] else ""}',
             file=sys.stderr,
         )
-
-    from deepcausal_nb.cluster import scheduler_address
 
     cfg = load_config(args.settings)
     where = (
@@ -510,6 +554,25 @@ def cmd_report(args) -> int:
     return 0 if (res.status == 'ok').all() else 1
 
 
+# %% ../nbs/90_cli.ipynb #237e8122
+def cmd_report(args) -> int:
+    "Render the MMM report for one dataset, or a batch with an index."
+    from deepcausal_nb.report import render_report
+
+    params, stray = _report_params(args)
+    data = _report_datasets(args, stray)
+    if len(data) == 1 and not args.list:
+        announce = lambda: print(f'rendering the report for {data[0]} (fit, charts, HTML) ...', file=sys.stderr)
+        path = render_report(
+            data[0], args.out, params, force=args.force, progress=not args.no_progress, on_start=announce
+        )
+        print(path)
+        return 0
+    if args.out:
+        raise DeepCausalError('--out names one report; for several datasets use --out-dir')
+    return _report_batch(args, data, params)
+
+
 # %% ../nbs/90_cli.ipynb #adbc7fdd
 def prior_flags(sp: argparse.ArgumentParser):
     "--roi-prior and --share-prior: business priors on channels (`model.roi_prior`, `model.share_prior`)."
@@ -527,28 +590,31 @@ def prior_flags(sp: argparse.ArgumentParser):
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog='deepcausal-nb', description='Deep causal marketing mix modeling.')
-    p.add_argument('--debug', action='store_true', help='show tracebacks')
-    sub = p.add_subparsers(dest='command', required=True)
+# %% ../nbs/90_cli.ipynb #1f5dbc47
+def _common_flags(sp):
+    sp.add_argument('--settings', help='settings.ini to read (default: nearest one, else built-in defaults)')
+    sp.add_argument(
+        '--set',
+        action='append',
+        metavar='KEY=VALUE',
+        help='override a setting, e.g. --set train.epochs=200 (repeatable)',
+    )
+    sp.add_argument('--debug', action='store_true', help='show tracebacks')
 
-    def common(sp):
-        sp.add_argument('--settings', help='settings.ini to read (default: nearest one, else built-in defaults)')
-        sp.add_argument(
-            '--set',
-            action='append',
-            metavar='KEY=VALUE',
-            help='override a setting, e.g. --set train.epochs=200 (repeatable)',
-        )
-        sp.add_argument('--debug', action='store_true', help='show tracebacks')
 
+# %% ../nbs/90_cli.ipynb #43d722d9
+def _inspect_parser(sub):
     sp = sub.add_parser('inspect', help='show what was detected in a dataset')
     sp.add_argument('data', help='CSV/parquet file in long format')
     add_column_flags(sp)
-    common(sp)
+    _common_flags(sp)
     sp.add_argument('--holdout-weeks', type=int)
     sp.add_argument('--json', action='store_true', help='print one JSON object')
     sp.set_defaults(func=cmd_inspect)
+
+
+# %% ../nbs/90_cli.ipynb #77cebf78
+def _simulate_parser(sub):
     sp = sub.add_parser('simulate', help='write a simulated panel with known ground truth')
     sp.add_argument('out', help='output CSV; OUT.truth.json and OUT.truth.csv are written beside it')
     sp.add_argument('--regions', type=int)
@@ -566,20 +632,25 @@ def build_parser() -> argparse.ArgumentParser:
         help='run N geo experiments (lift tests) in the panel; written to OUT.experiments.csv',
     )
     sp.add_argument('--force', action='store_true', help='overwrite an existing file')
-    common(sp)
+    _common_flags(sp)
     sp.set_defaults(func=cmd_simulate)
+
+
+# %% ../nbs/90_cli.ipynb #b12d6d66
+def _fit_parser(sub):
     sp = sub.add_parser('fit', help='fit the model and write a run directory')
     sp.add_argument('data', help='CSV/parquet file in long format')
     sp.add_argument('--out', help='run directory to write (default runs/<data name>)')
     add_column_flags(sp)
-    common(sp)
+    _common_flags(sp)
     sp.add_argument('--holdout-weeks', type=int)
     sp.add_argument('--epochs', type=int)
     sp.add_argument('--seed', type=int)
     sp.add_argument(
         '--experiments',
         metavar='FILE',
-        help='lift tests (CSV/Excel: channel,start,end,regions,spend_change,lift,lift_se[,measure_weeks_after]) to calibrate on',
+        help='lift tests (CSV/Excel: channel,start,end,regions,spend_change,lift,lift_se[,measure_weeks_after]) '
+        'to calibrate on',
     )
     prior_flags(sp)
     sp.add_argument('--no-progress', action='store_true', help='no progress bar')
@@ -591,6 +662,10 @@ def build_parser() -> argparse.ArgumentParser:
         'the data path and --out must be reachable from its workers',
     )
     sp.set_defaults(func=cmd_fit)
+
+
+# %% ../nbs/90_cli.ipynb #5cf75d73
+def _optimize_parser(sub):
     sp = sub.add_parser(
         'optimize', help='reallocate a budget with a fitted run', formatter_class=argparse.ArgumentDefaultsHelpFormatter
     )
@@ -619,8 +694,12 @@ def build_parser() -> argparse.ArgumentParser:
         '[interval], P(better than current), budget) goes to the same name with .json',
     )
     sp.add_argument('--force', action='store_true', help='overwrite an existing --out')
-    common(sp)
+    _common_flags(sp)
     sp.set_defaults(func=cmd_optimize)
+
+
+# %% ../nbs/90_cli.ipynb #e66eb75b
+def _forecast_parser(sub):
     sp = sub.add_parser('forecast', help='predict and decompose a plan (inputs for the weeks after the data)')
     sp.add_argument('run_dir', help='a run directory written by `fit`')
     sp.add_argument(
@@ -632,8 +711,12 @@ def build_parser() -> argparse.ArgumentParser:
         help='CSV to write: region, time, predicted and one column per component (default RUN_DIR/forecast.csv)',
     )
     sp.add_argument('--force', action='store_true', help='overwrite an existing --out')
-    common(sp)
+    _common_flags(sp)
     sp.set_defaults(func=cmd_forecast)
+
+
+# %% ../nbs/90_cli.ipynb #2ef7d92f
+def _report_parser(sub):
     sp = sub.add_parser('report', help='render the HTML report for a dataset (several: a batch with index.html)')
     sp.add_argument('data', nargs='*', help='CSV/parquet file(s) in long format')
     sp.add_argument('--list', help='a file with one dataset path per line')
@@ -668,11 +751,21 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument('--no-progress', action='store_true', help='no progress bar')
     sp.add_argument('--force', action='store_true', help='overwrite existing reports')
     add_column_flags(sp)
-    common(sp)
+    _common_flags(sp)
     sp.set_defaults(func=cmd_report)
+
+
+# %% ../nbs/90_cli.ipynb #9396cee1
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog='deepcausal-nb', description='Deep causal marketing mix modeling.')
+    p.add_argument('--debug', action='store_true', help='show tracebacks')
+    sub = p.add_subparsers(dest='command', required=True)
+    for add in (_inspect_parser, _simulate_parser, _fit_parser, _optimize_parser, _forecast_parser, _report_parser):
+        add(sub)
     return p
 
 
+# %% ../nbs/90_cli.ipynb #95e131ba
 def main(argv=None) -> int:
     "Run the CLI; library errors become one line on stderr and exit code 2."
     parser = build_parser()

@@ -35,18 +35,20 @@ import difflib
 import os
 from dataclasses import dataclass, field, fields, asdict
 from pathlib import Path
+import numpy as np
 
 
-# %% ../nbs/00_config.ipynb #230f06e1
+# %% ../nbs/00_config.ipynb #0794c81c
 class DeepCausalError(Exception):
     "Base class of every error this library raises on purpose (bad input, bad config, bad file)."
 
 
+# %% ../nbs/00_config.ipynb #aa1eb372
 class ConfigError(DeepCausalError, ValueError):
     "An unknown key or a value of the wrong type in the configuration."
 
 
-# %% ../nbs/00_config.ipynb #d7222610
+# %% ../nbs/00_config.ipynb #9a60e763
 @dataclass
 class DataConfig:
     "How a long table maps onto a panel. `None` columns are auto-detected (rules in `01_data`)."
@@ -59,14 +61,17 @@ class DataConfig:
     controls: list[str] | None = None  # non-media drivers (price, promo, competitor activity, ...)
     holdout_weeks: int = 8  # last N weeks held out; never used for fitting, scaling or early stopping
     missing_weeks: str = 'mask'  # a week missing inside a region: 'mask' (kept out of the loss, warned) or 'error'
-    labels: list[str] | None = (
-        None  # display names in charts and tables, as column=Name items; others are shortened automatically
-    )
+    # display names in charts and tables, as column=Name items; others are shortened automatically
+    labels: list[str] | None = None
 
 
+# %% ../nbs/00_config.ipynb #a9e62e9b
 @dataclass
 class ModelConfig:
-    "The DeepCausalMMM architecture and its priors (see `06_model`); prior scales are in scaled-KPI units (1 = a region's mean week)."
+    (
+        "The DeepCausalMMM architecture and its priors (see `06_model`); prior scales are in scaled-KPI units (1 = a "
+        "region's mean week)."
+    )  # fmt: skip
 
     hidden_size: int = 16  # GRU width; the coefficients' time variation comes from it
     dropout: float = 0.0  # dropout on the GRU output
@@ -77,44 +82,43 @@ class ModelConfig:
     dag_mode: str = 'upper'  # 'upper' (acyclic by construction), 'notears' (learned order), or 'none'
     dag_order: list[str] | None = None  # channel order for 'upper' mode: an edge can only run from earlier to later
     n_fourier: int = 2  # yearly Fourier pairs for seasonality
-    season_min_weeks: int = (
-        104  # fewer training weeks than this: no learned seasonality (one year cannot separate it from trend)
-    )
+    # fewer training weeks than this: no learned seasonality (one year cannot separate it from trend)
+    season_min_weeks: int = 104
     coef_log_range: float = 1.0  # the GRU moves a coefficient within exp(±range) of its mean (1.0: ×0.37 to ×2.7)
-    modulation_min_regions: int = 10  # fewer regions: coefficients constant over time (one series cannot tell a drifting effect from a drifting baseline)
+    # fewer regions: coefficients constant over time (one series cannot tell a drifting effect from a drifting baseline)
+    modulation_min_regions: int = 10
     modulation_sd: float = 0.3  # prior sd of the log-multiplier of a coefficient in a region-week
     modulation_step_sd: float = 0.05  # prior sd of its week-to-week change: effectiveness drifts, it does not jump
     modulation: str = 'region'  # GRU multiplier per 'region' and week, or 'shared': per week, all regions alike
-    week_effects_sd: float = (
-        0.0  # > 0: one baseline effect per fitted week, shared by all regions (its prior sd); 0: off
-    )
+    # > 0: one baseline effect per fitted week, shared by all regions (its prior sd); 0: off
+    week_effects_sd: float = 0.0
     week_effects_step_sd: float = 0.0  # > 0: also a prior on its week-to-week change (random-walk step sd)
     week_effects_min_regions: int = 10  # fewer regions: no week effects (a week's shock and its media are one)
-    drift_knot_sd: float = (
-        0.15  # prior sd of the change, knot to knot, of a channel's smooth (all-region) effectiveness drift
-    )
+    # prior sd of the change, knot to knot, of a channel's smooth (all-region) effectiveness drift
+    drift_knot_sd: float = 0.15
     region_scale_sd: float = 0.2  # prior sd of a region's log media scale (all channels' effects larger/smaller there)
-    coef_sd: float = 0.2  # half-normal prior scale of a channel's mean coefficient β_c (the KPI share of a region's mean week at saturation)
-    coef_init: float = 0.3  # initial total media coefficient, split equally among the channels (≈ 15% of the KPI whatever their number)
+    # half-normal prior scale of a channel's mean coefficient β_c (the KPI share of a region's mean week at saturation)
+    coef_sd: float = 0.2
+    # initial total media coefficient, split equally among the channels (≈ 15% of the KPI whatever their number)
+    coef_init: float = 0.3
     adstock_init: float = 0.3  # initial adstock decay
     adstock_max: float = 0.9  # upper bound of the adstock decay
     max_lag: int = 52  # longest carry-over (weeks) in the adstock kernel
-    trend_knot_weeks: int = (
-        8  # spacing of the knots of each region's piecewise-linear level (resolution, not flexibility)
-    )
+    # spacing of the knots of each region's piecewise-linear level (resolution, not flexibility)
+    trend_knot_weeks: int = 8
     trend_sd: float = 0.01  # prior sd of the shared trend's change of slope at a knot (lower = straighter)
     region_trend_sd: float = 0.005  # prior sd of a region's own change of slope at a knot
     region_level_sd: float = 0.05  # prior sd of a region's trend deviation from the shared one
     forecast_weeks: int = 4  # the level after the fitted weeks is its mean over the last this many fitted weeks
     control_reference: str = 'auto'  # where controls are measured from: 'auto' (per control), 'min', 'mean' or 'zero'
-    control_levels: list[str] | None = (
-        None  # a control's own level: control=level items, e.g. price=9.99,competitor=mean
-    )
+    # a control's own level: control=level items, e.g. price=9.99,competitor=mean
+    control_levels: list[str] | None = None
     dag_weight: float = 1.0  # weight of the DAG's structural-equation loss
     roi_prior: list[str] | None = None  # log-normal priors on channels' ROI (training weeks): CHANNEL=MEDIAN:SD items
     share_prior: list[str] | None = None  # ... on their share of the KPI (training weeks; any channel, spend or not)
 
 
+# %% ../nbs/00_config.ipynb #c4c33929
 @dataclass
 class TrainConfig:
     "How the model is fitted (see `07_train`)."
@@ -123,29 +127,27 @@ class TrainConfig:
     learning_rate: float = 0.05  # AdamW peak learning rate (warm-up, then cosine decay)
     seed: int = 42  # seeds torch and numpy; same data + seed gives the same numbers
     members: int = 8  # ensemble members fitted together; their spread gives the intervals (1: a single fit)
-    resample_weeks: int = (
-        4  # members after the first weigh each region's blocks of this many weeks by a Bayesian bootstrap
-    )
-    member_epochs: int = 100  # members after the first start at its fit and refit their resample for this many epochs (0: all from scratch)
+    # members after the first weigh each region's blocks of this many weeks by a Bayesian bootstrap
+    resample_weeks: int = 4
+    # members after the first start at its fit and refit their resample for this many epochs (0: all from scratch)
+    member_epochs: int = 100
     member_lr: float = 1.0  # their learning rate's peak, as a fraction of learning_rate
-    member_jitter: float = (
-        0.5  # ... and start from its media parameters moved by this many prior sds (chosen by measured coverage)
-    )
+    # ... and start from its media parameters moved by this many prior sds (chosen by measured coverage)
+    member_jitter: float = 0.5
     prior_draws: bool = True  # members after the first also centre each prior at a draw from it (a randomised MAP)
-    experiment_weight: float = (
-        1.0  # weight of the lift tests' likelihood against the data's (1: as measured; see `06a_experiments`)
-    )
-    conflict_z: float = 4.0  # a test the calibrated fit, or the panel's own estimate, misses by more than this many standard errors is a conflict, left out
-    conflict_ratio: float = (
-        3.0  # ... as is one whose lift is more than this many times the lift of the fit without tests
-    )
+    # weight of the lift tests' likelihood against the data's (1: as measured; see `06a_experiments`)
+    experiment_weight: float = 1.0
+    # a test the calibrated fit, or the panel's own estimate, misses by more than this many standard errors is a
+    # conflict, left out
+    conflict_z: float = 4.0
+    # ... as is one whose lift is more than this many times the lift of the fit without tests
+    conflict_ratio: float = 3.0
     huber_delta: float = 0.1  # Huber loss delta, in units of the scaled KPI (1 = a region's mean)
     l1_weight: float = 0.0  # L1 penalty on media coefficients (sparsity)
     l2_weight: float = 0.0  # L2 penalty on all weights besides AdamW's decay
     grad_clip: float = 1.0  # gradient norm clip
-    region_weight_power: float = (
-        1.0  # loss weight of a region ∝ (its mean KPI)^p: 0 = all alike, 2 = KPI-unit squared error
-    )
+    # loss weight of a region ∝ (its mean KPI)^p: 0 = all alike, 2 = KPI-unit squared error
+    region_weight_power: float = 1.0
     val_weeks: int = 0  # > 0: early stopping on this many training weeks spread through the fit (0: fit to convergence)
     patience: int = 100  # epochs without validation improvement before stopping
     min_epochs: int = 150  # no early stop (and no 'best' epoch) before this many epochs
@@ -154,6 +156,7 @@ class TrainConfig:
     device: str = 'auto'  # 'auto' (CUDA when a GPU is visible, else CPU), 'cpu' or 'cuda'
 
 
+# %% ../nbs/00_config.ipynb #4aa1255b
 @dataclass
 class ReportConfig:
     "Defaults of the papermill report (see `reports/`)."
@@ -169,16 +172,17 @@ class ReportConfig:
     currency: str = ''  # label of money amounts (e.g. USD, €); empty: 'money'
 
 
+# %% ../nbs/00_config.ipynb #47fdd50b
 @dataclass
 class ClusterConfig:
     "Where batches of reports and benchmark suites run (see `14_cluster`)."
 
-    scheduler: str | None = (
-        None  # a Dask scheduler address (tcp://host:8786); None: $DASK_SCHEDULER_ADDRESS, else a local cluster
-    )
+    # a Dask scheduler address (tcp://host:8786); None: $DASK_SCHEDULER_ADDRESS, else a local cluster
+    scheduler: str | None = None
     workers: int | None = None  # local cluster: worker processes (None: one per core)
 
 
+# %% ../nbs/00_config.ipynb #60c98914
 @dataclass
 class MMMConfig:
     "Everything an analysis needs, in five sections."
@@ -227,7 +231,7 @@ def _convert(value, hint: str, key: str):
         raise ConfigError(f'{key}: cannot read {value!r} as {hint.split("|")[0]}') from None
 
 
-# %% ../nbs/00_config.ipynb #8a64b8cd
+# %% ../nbs/00_config.ipynb #a829d970
 def config_keys(cfg: MMMConfig | None = None) -> list[str]:
     "All valid `section.name` keys."
     cfg = cfg or MMMConfig()
@@ -239,6 +243,7 @@ def config_keys(cfg: MMMConfig | None = None) -> list[str]:
     ]
 
 
+# %% ../nbs/00_config.ipynb #554ac01c
 def _resolve_key(key: str, cfg: MMMConfig) -> tuple[str, str]:
     "Map a full or bare key to (section, name), or raise `ConfigError` with suggestions."
     key = key.strip().replace('-', '_')
@@ -255,6 +260,7 @@ def _resolve_key(key: str, cfg: MMMConfig) -> tuple[str, str]:
     raise ConfigError(f'unknown setting {key!r}{hint}; valid keys: {", ".join(full)}')
 
 
+# %% ../nbs/00_config.ipynb #b6c90563
 def set_value(cfg: MMMConfig, key: str, value) -> MMMConfig:
     "Set one setting in place, converting `value` to the field's declared type."
     section, name = _resolve_key(key, cfg)
@@ -266,7 +272,7 @@ def set_value(cfg: MMMConfig, key: str, value) -> MMMConfig:
     return cfg
 
 
-# %% ../nbs/00_config.ipynb #525784aa
+# %% ../nbs/00_config.ipynb #a8234295
 SECTIONS = ('data', 'model', 'train', 'report', 'cluster')
 
 
@@ -286,6 +292,7 @@ def find_settings(start: str | Path | None = None) -> Path | None:
     return None
 
 
+# %% ../nbs/00_config.ipynb #f1672f98
 def load_config(
     path: str | Path | None = None,  # a settings.ini; None searches with `find_settings`
     overrides: dict | list | tuple = (),  # {'train.epochs': 5} or ['train.epochs=5', ...]
@@ -317,11 +324,13 @@ def load_config(
     return cfg
 
 
+# %% ../nbs/00_config.ipynb #23a9eb39
 def config_to_dict(cfg: MMMConfig) -> dict:
     "A plain, JSON-ready copy of `cfg`."
     return asdict(cfg)
 
 
+# %% ../nbs/00_config.ipynb #b4d07e75
 def config_from_dict(d: dict) -> MMMConfig:
     "Rebuild a config saved with `config_to_dict` (unknown keys are errors)."
     cfg = MMMConfig()
@@ -332,8 +341,6 @@ def config_from_dict(d: dict) -> MMMConfig:
 
 
 # %% ../nbs/00_config.ipynb #4e4208e2
-import numpy as np
-
 CONTROL_REFERENCES = ('auto', 'min', 'mean', 'zero')  # the values of `model.control_reference`
 ZERO_SHARE = 0.1  # 'auto': a never-negative control that is 0 in this share of the training weeks is measured from 0
 
@@ -349,7 +356,7 @@ def auto_reference(
     return 'zero' if (v == 0).mean() >= ZERO_SHARE else 'mean'
 
 
-# %% ../nbs/00_config.ipynb #d3ebac38
+# %% ../nbs/00_config.ipynb #5160ab3b
 def _level(text: str, name: str):
     "A `control_levels` value: 'min', 'mean', 'zero' or a finite number."
     if text.lower() in CONTROL_REFERENCES[1:]:
@@ -365,6 +372,7 @@ def _level(text: str, name: str):
     return v
 
 
+# %% ../nbs/00_config.ipynb #516fce91
 def parse_control_levels(
     items: list[str] | None,  # `model.control_levels`: control=level items
     controls: list[str],  # the data's control columns
@@ -414,10 +422,7 @@ def control_reference_levels(
     return out
 
 
-# %% ../nbs/00_config.ipynb #6a679e55
-MEDIA_PRIOR_KINDS = dict(roi='model.roi_prior', share='model.share_prior')  # kind -> its setting
-
-
+# %% ../nbs/00_config.ipynb #aa9c4a52
 def _positive(text: str, what: str, item: str, key: str) -> float:
     "A finite number > 0 from a prior item, or an error naming the item."
     try:
@@ -427,6 +432,10 @@ def _positive(text: str, what: str, item: str, key: str) -> float:
     if not (np.isfinite(v) and v > 0):
         raise ConfigError(f'{key}: {item!r}: the {what} must be a number > 0, not {text.strip()!r}')
     return v
+
+
+# %% ../nbs/00_config.ipynb #78f2b0f2
+MEDIA_PRIOR_KINDS = dict(roi='model.roi_prior', share='model.share_prior')  # kind -> its setting
 
 
 def parse_media_priors(

@@ -29,19 +29,22 @@ import networkx as nx
 import torch
 import plotly.graph_objects as go
 from plotly.colors import qualitative
+from fastcore.basics import patch
 from torch import Tensor
 from .config import DeepCausalError
 from .data import auto_labels
 
 
-# %% ../nbs/05_dag.ipynb #bdafcfc7
+# %% ../nbs/05_dag.ipynb #fedd5efd
 class DAGError(DeepCausalError, ValueError):
     "A channel graph that cannot be built or read: unknown mode or channel, wrong shapes, bad edge table."
 
 
+# %% ../nbs/05_dag.ipynb #7821cac1
 DAG_MODES = ('upper', 'notears', 'none')
 
 
+# %% ../nbs/05_dag.ipynb #eae48b22
 def _did_you_mean(name: str, options) -> str:
     "' (did you mean 'x'?)' for the closest option, compared case-insensitively; '' when nothing is close."
     low = {str(o).lower(): str(o) for o in options}
@@ -49,7 +52,7 @@ def _did_you_mean(name: str, options) -> str:
     return f' (did you mean {low[hint[0]]!r}?)' if hint else ''
 
 
-# %% ../nbs/05_dag.ipynb #a8394236
+# %% ../nbs/05_dag.ipynb #b6743a9c
 def channel_positions(
     channels: list[str],  # channel names, in column order
     order: list[str] | None = None,  # upstream channels first; None = column order
@@ -70,8 +73,12 @@ def channel_positions(
     return [full.index(c) for c in channels]
 
 
+# %% ../nbs/05_dag.ipynb #2e888102
 def edge_mask(channels: list[str], mode: str = 'upper', order: list[str] | None = None) -> Tensor:
-    "Which W[i, j] may be non-zero, a float [C, C] 0/1 mask: earlier→later in `order` ('upper'), off-diagonal ('notears'), nothing ('none')."
+    (
+        "Which W[i, j] may be non-zero, a float [C, C] 0/1 mask: earlier→later in `order` ('upper'), off-diagonal "
+        "('notears'), nothing ('none')."
+    )  # fmt: skip
     C = len(channels)
     if mode == 'none':
         return torch.zeros(C, C)
@@ -87,7 +94,7 @@ def notears_h(W: Tensor) -> Tensor:  # weights [C, C], or a stack [members, C, C
     return torch.linalg.matrix_exp(W * W).diagonal(dim1=-2, dim2=-1).sum(-1) - W.shape[-1]
 
 
-# %% ../nbs/05_dag.ipynb #c06315b4
+# %% ../nbs/05_dag.ipynb #76380640
 EDGE_COLUMNS = ['source', 'target', 'weight']
 
 
@@ -102,6 +109,7 @@ def _edge_table(edges) -> pd.DataFrame:
     return df
 
 
+# %% ../nbs/05_dag.ipynb #a32a5047
 def dag_to_networkx(
     edges,  # DataFrame (or list of dicts) with source, target, weight
     channels: list[str] | None = None,  # every channel becomes a node, isolated ones included
@@ -119,13 +127,18 @@ def dag_to_networkx(
     return g
 
 
+# %% ../nbs/05_dag.ipynb #d26aef9c
 def is_acyclic(edges) -> bool:
     "True when the edge table has no directed cycle."
     return nx.is_directed_acyclic_graph(dag_to_networkx(edges))
 
 
+# %% ../nbs/05_dag.ipynb #a71bf549
 def prune_cycles(edges) -> pd.DataFrame:
-    "`edges` without cycles: repeatedly drop the weakest |weight| edge lying on a cycle; the dropped rows are in `.attrs['pruned']`."
+    (
+        "`edges` without cycles: repeatedly drop the weakest |weight| edge lying on a cycle; the dropped rows are in "
+        "`.attrs['pruned']`."
+    )  # fmt: skip
     df = _edge_table(edges).reset_index(drop=True)
     g = dag_to_networkx(df)
     dropped = []
@@ -164,16 +177,19 @@ def standardise_signals(
     return torch.where(m, (z - mean) / sd, 0.0), n
 
 
-# %% ../nbs/05_dag.ipynb #bde0725a
+# %% ../nbs/05_dag.ipynb #cab3598a
 class ChannelDAG(torch.nn.Module):
-    "Learned channel→channel weights W [C, C] (W[i, j]: effect of channel i on j), kept acyclic by `mode`; one W per member of an ensemble."
+    (
+        "Learned channel→channel weights W [C, C] (W[i, j]: effect of channel i on j), kept acyclic by `mode`; one W "
+        "per member of an ensemble."
+    )  # fmt: skip
 
     def __init__(
         self,
         channels: list[str],  # channel names, in column order of z
         mode: str = 'upper',  # 'upper' (acyclic by construction), 'notears' (learned order), 'none'
-        order: list[str]
-        | None = None,  # 'upper': upstream channels first (edges run earlier→later); None = column order
+        # 'upper': upstream channels first (edges run earlier→later); None = column order
+        order: list[str] | None = None,
         l1: float = 0.01,  # L1 penalty on |W|: sparsity
         init_scale: float = 0.0,  # sd of the random initial weights (0: start from no edges)
         members: int | None = None,  # an ensemble's members: W is [members, C, C] and every loss is per member
@@ -201,66 +217,96 @@ class ChannelDAG(torch.nn.Module):
     def extra_repr(self):
         return f'channels={self.channels}, mode={self.mode!r}, l1={self.l1}'
 
-    def W(self) -> Tensor:
-        "The masked weights [(members,) C, C]: zero diagonal, and in 'upper' mode non-zero only from earlier to later in `order`."
-        return self.raw * self.mask
 
-    def acyclicity(self) -> Tensor:
-        "h(W) = tr(exp(W∘W)) − C: 0 iff W is acyclic (always exactly 0 in 'upper' and 'none' modes)."
-        return notears_h(self.W())
-
-    def sem_loss(
-        self,
-        z: Tensor,  # adstocked media [(members,) regions, weeks, channels], detached from the KPI graph
-        mask: Tensor | None = None,  # observed cells [regions, weeks] bool
-    ) -> Tensor:  # scalar ([members])
-        "Mean squared SEM residual of the standardised z over observed cells, + l1·Σ|W|, + (notears) α·h + ρ/2·h²."
-        if z.ndim not in (3, 4) or z.shape[-1] != len(self.channels):
-            raise DAGError(f'z must be [regions, weeks, {len(self.channels)}], got shape {list(z.shape)}')
-        zs, n = standardise_signals(z, mask)
-        W = self.W()
-        Wz = W if W.ndim == 2 else W[:, None]  # [M, 1, C, C] against [M, R, T, C]
-        loss = ((zs - zs @ Wz) ** 2).sum((-3, -2, -1)) / (n * len(self.channels)) + self.l1 * W.abs().sum((-2, -1))
-        if self.mode == 'notears':
-            h = notears_h(W)
-            loss = loss + self.alpha * h + self.rho / 2 * h**2
-        return loss
-
-    @torch.no_grad()
-    def dual_step(self) -> None:
-        "NOTEARS multiplier update, for the trainer to call every K steps: α += ρh; ρ ×10 (≤1e6) unless h fell below ¼ of its last value."
-        if self.mode != 'notears':
-            return
-        h = self.acyclicity()
-        self.alpha += self.rho * h
-        self.rho.copy_(torch.where(h > 0.25 * self.h_prev, torch.clamp(self.rho * 10, max=1e6), self.rho))
-        self.h_prev.copy_(h)
-
-    def propagate(self, z: Tensor) -> Tensor:  # [(members,) regions, weeks, channels] -> same shape
-        "Each channel's signal plus what its parents push into it: z (I + W)."
-        W = self.W()
-        return z + z @ (W if W.ndim == 2 else W[:, None])
-
-    def edges(self, threshold: float = 0.05) -> pd.DataFrame:
-        "The reported graph: source, target, weight for |W[i, j]| >= threshold (an ensemble: its mean W), cycles pruned (always a DAG), strongest first."
-        if threshold < 0:
-            raise DAGError(f'threshold must be >= 0, got {threshold}')
-        W = self.W().detach()
-        W = (W if W.ndim == 2 else W.mean(0)).cpu().numpy()
-        keep = (np.abs(W) >= threshold) & (self.mask.cpu().numpy() > 0)
-        rows = [(self.channels[i], self.channels[j], float(W[i, j])) for i, j in zip(*np.nonzero(keep))]
-        df = prune_cycles(pd.DataFrame(rows, columns=EDGE_COLUMNS))
-        pruned = df.attrs['pruned']
-        df = df.sort_values('weight', key=np.abs, ascending=False, kind='stable').reset_index(drop=True)
-        df.attrs['pruned'] = pruned
-        return df
+# %% ../nbs/05_dag.ipynb #19ddb032
+@patch
+def W(self: ChannelDAG) -> Tensor:
+    (
+        "The masked weights [(members,) C, C]: zero diagonal, and in 'upper' mode non-zero only from earlier to later "
+        "in `order`."
+    )  # fmt: skip
+    return self.raw * self.mask
 
 
-# %% ../nbs/05_dag.ipynb #c62f690f
+# %% ../nbs/05_dag.ipynb #fefc6752
+@patch
+def acyclicity(self: ChannelDAG) -> Tensor:
+    "h(W) = tr(exp(W∘W)) − C: 0 iff W is acyclic (always exactly 0 in 'upper' and 'none' modes)."
+    return notears_h(self.W())
+
+
+# %% ../nbs/05_dag.ipynb #ff83f581
+@patch
+def sem_loss(
+    self: ChannelDAG,
+    z: Tensor,  # adstocked media [(members,) regions, weeks, channels], detached from the KPI graph
+    mask: Tensor | None = None,  # observed cells [regions, weeks] bool
+) -> Tensor:  # scalar ([members])
+    "Mean squared SEM residual of the standardised z over observed cells, + l1·Σ|W|, + (notears) α·h + ρ/2·h²."
+    if z.ndim not in (3, 4) or z.shape[-1] != len(self.channels):
+        raise DAGError(f'z must be [regions, weeks, {len(self.channels)}], got shape {list(z.shape)}')
+    zs, n = standardise_signals(z, mask)
+    W = self.W()
+    Wz = W if W.ndim == 2 else W[:, None]  # [M, 1, C, C] against [M, R, T, C]
+    loss = ((zs - zs @ Wz) ** 2).sum((-3, -2, -1)) / (n * len(self.channels)) + self.l1 * W.abs().sum((-2, -1))
+    if self.mode == 'notears':
+        h = notears_h(W)
+        loss = loss + self.alpha * h + self.rho / 2 * h**2
+    return loss
+
+
+# %% ../nbs/05_dag.ipynb #e9b16971
+@patch
+@torch.no_grad()
+def dual_step(self: ChannelDAG) -> None:
+    (
+        "NOTEARS multiplier update, for the trainer to call every K steps: α += ρh; ρ ×10 (≤1e6) unless h fell below ¼ "
+        "of its last value."
+    )  # fmt: skip
+    if self.mode != 'notears':
+        return
+    h = self.acyclicity()
+    self.alpha += self.rho * h
+    self.rho.copy_(torch.where(h > 0.25 * self.h_prev, torch.clamp(self.rho * 10, max=1e6), self.rho))
+    self.h_prev.copy_(h)
+
+
+# %% ../nbs/05_dag.ipynb #86d29823
+@patch
+def propagate(self: ChannelDAG, z: Tensor) -> Tensor:  # [(members,) regions, weeks, channels] -> same shape
+    "Each channel's signal plus what its parents push into it: z (I + W)."
+    W = self.W()
+    return z + z @ (W if W.ndim == 2 else W[:, None])
+
+
+# %% ../nbs/05_dag.ipynb #c5e9d1ad
+@patch
+def edges(self: ChannelDAG, threshold: float = 0.05) -> pd.DataFrame:
+    (
+        "The reported graph: source, target, weight for |W[i, j]| >= threshold (an ensemble: its mean W), cycles "
+        "pruned (always a DAG), strongest first."
+    )  # fmt: skip
+    if threshold < 0:
+        raise DAGError(f'threshold must be >= 0, got {threshold}')
+    W = self.W().detach()
+    W = (W if W.ndim == 2 else W.mean(0)).cpu().numpy()
+    keep = (np.abs(W) >= threshold) & (self.mask.cpu().numpy() > 0)
+    rows = [(self.channels[i], self.channels[j], float(W[i, j])) for i, j in zip(*np.nonzero(keep))]
+    df = prune_cycles(pd.DataFrame(rows, columns=EDGE_COLUMNS))
+    pruned = df.attrs['pruned']
+    df = df.sort_values('weight', key=np.abs, ascending=False, kind='stable').reset_index(drop=True)
+    df.attrs['pruned'] = pruned
+    return df
+
+
+# %% ../nbs/05_dag.ipynb #1537edb7
 def fit_sem(
     dag: ChannelDAG, z: Tensor, mask: Tensor | None = None, steps: int = 300, lr: float = 0.05, dual_every: int = 50
 ) -> list[float]:
-    "Fit `dag` alone to the signals z [regions, weeks, channels] by Adam (a quick look at the media graph, or a test); returns h(W) at each dual step."
+    (
+        "Fit `dag` alone to the signals z [regions, weeks, channels] by Adam (a quick look at the media graph, or a "
+        "test); returns h(W) at each dual step."
+    )  # fmt: skip
     opt = torch.optim.Adam(dag.parameters(), lr=lr)
     hs = []
     for step in range(1, steps + 1):
@@ -273,10 +319,13 @@ def fit_sem(
     return hs
 
 
-# %% ../nbs/05_dag.ipynb #a629cc1d
+# %% ../nbs/05_dag.ipynb #ebe61e32
 def _layered_layout(g: nx.DiGraph, channels: list[str]) -> dict:
-    """x = topological generation, y = spread within it. More than 6 channels, or a graph with a cycle: a circle in channel
-    order (a long chain of generations would put every node on one line, its edges on top of each other)."""
+    (
+        'x = topological generation, y = spread within it. More than 6 channels, or a graph with a cycle: a circle in '
+        'channel\n    order (a long chain of generations would put every node on one line, its edges on top of each '
+        'other).'
+    )  # fmt: skip
     if len(channels) > 6 or not nx.is_directed_acyclic_graph(g):
         a = 2 * np.pi * np.arange(len(channels)) / max(len(channels), 1)
         return {c: (2 * float(np.sin(t)), 2 * float(np.cos(t))) for c, t in zip(channels, a)}
@@ -288,26 +337,9 @@ def _layered_layout(g: nx.DiGraph, channels: list[str]) -> dict:
     return pos
 
 
-def plot_dag(
-    edges,  # source, target, weight (e.g. `ChannelDAG.edges()`)
-    channels: list[str],  # every channel is drawn, isolated ones included
-    colors: dict | None = None,  # channel -> colour, to match other charts
-    title: str = 'Learned channel graph',
-    labels: dict | None = None,  # channel -> display name; default `auto_labels` (18 characters at most)
-    max_edges: int = 20,  # the strongest edges drawn; more make a hairball nobody can read (the heatmap has all)
-) -> go.Figure:
-    "The channel graph: one marker per channel, one arrow per edge (width ∝ |weight|), weights written on the arrows."
-    channels = [str(c) for c in channels]
-    df = _edge_table(edges)
-    n_edges = len(df)
-    if n_edges > max_edges:
-        df = df.loc[df.weight.abs().sort_values(ascending=False, kind='stable').index[:max_edges]].sort_index()
-    g = dag_to_networkx(df, channels)
-    pos = _layered_layout(g, channels)
-    palette = qualitative.Plotly
-    colors = {c: (colors or {}).get(c, palette[i % len(palette)]) for i, c in enumerate(channels)}
-    names = auto_labels(channels, width=18) | {str(k): str(v) for k, v in (labels or {}).items()}
-    fig = go.Figure()
+# %% ../nbs/05_dag.ipynb #a8395fc7
+def _channel_markers(fig: go.Figure, channels: list[str], pos: dict, names: dict, colors: dict):
+    "One marker per channel at its position, named, in its colour."
     for c in channels:
         fig.add_trace(
             go.Scatter(
@@ -322,6 +354,11 @@ def plot_dag(
                 hovertemplate=f'{names[c]}<extra></extra>',
             )
         )
+
+
+# %% ../nbs/05_dag.ipynb #ac6ddf71
+def _edge_arrows(fig: go.Figure, df: pd.DataFrame, pos: dict) -> list:
+    "One arrow per edge (width ∝ |weight|, red when negative); returns where each edge's weight label goes."
     top = max([abs(float(w)) for w in df.weight] + [1e-12])
     mids = []
     for s, t, w in zip(df.source.astype(str), df.target.astype(str), df.weight.astype(float)):
@@ -352,6 +389,12 @@ def plot_dag(
         n = max((dx * dx + dy * dy) ** 0.5, 1e-9)
         f, side = (0.4, 0.6)[k % 2], (1, -1)[(k // 2) % 2]
         mids.append((x0 + f * dx - side * 0.12 * dy / n, y0 + f * dy + side * 0.12 * dx / n, s, t, w))
+    return mids
+
+
+# %% ../nbs/05_dag.ipynb #4dbcd8bc
+def _weight_labels(fig: go.Figure, mids: list, names: dict):
+    "The edges' weights beside their arrows: written for the 12 strongest, in the hover text for all."
     if mids:
         # written weights for the 12 strongest edges only (every edge's weight is in its hover text)
         strong = set(np.argsort([-abs(m[4]) for m in mids])[:12].tolist())
@@ -367,12 +410,36 @@ def plot_dag(
                 hoverinfo='text',
             )
         )
+
+
+# %% ../nbs/05_dag.ipynb #0ec19987
+def plot_dag(
+    edges,  # source, target, weight (e.g. `ChannelDAG.edges()`)
+    channels: list[str],  # every channel is drawn, isolated ones included
+    colors: dict | None = None,  # channel -> colour, to match other charts
+    title: str = 'Learned channel graph',
+    labels: dict | None = None,  # channel -> display name; default `auto_labels` (18 characters at most)
+    max_edges: int = 20,  # the strongest edges drawn; more make a hairball nobody can read (the heatmap has all)
+) -> go.Figure:
+    "The channel graph: one marker per channel, one arrow per edge (width ∝ |weight|), weights written on the arrows."
+    channels = [str(c) for c in channels]
+    df = _edge_table(edges)
+    n_edges = len(df)
+    if n_edges > max_edges:
+        df = df.loc[df.weight.abs().sort_values(ascending=False, kind='stable').index[:max_edges]].sort_index()
+    g = dag_to_networkx(df, channels)
+    pos = _layered_layout(g, channels)
+    palette = qualitative.Plotly
+    colors = {c: (colors or {}).get(c, palette[i % len(palette)]) for i, c in enumerate(channels)}
+    names = auto_labels(channels, width=18) | {str(k): str(v) for k, v in (labels or {}).items()}
+    fig = go.Figure()
+    _channel_markers(fig, channels, pos, names, colors)
+    mids = _edge_arrows(fig, df, pos)
+    _weight_labels(fig, mids, names)
     depth = max(sum(1 for p in pos.values() if p[0] == x) for x in {p[0] for p in pos.values()})
     xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
-    pad = lambda v, lo, hi: [
-        min(v) - lo,
-        max(v) + hi,
-    ]  # room for the labels above the top node and beside the outer ones
+    # room for the labels above the top node and beside the outer ones
+    pad = lambda v, lo, hi: [min(v) - lo, max(v) + hi]
     circle = len(set(xs)) > 1 and depth == 1 or len(channels) > 6
     sub = (
         f'the {len(df)} strongest of {n_edges} edges; every weight is in the weight matrix'
@@ -391,6 +458,7 @@ def plot_dag(
     return fig
 
 
+# %% ../nbs/05_dag.ipynb #c0bc9216
 def plot_adjacency(
     W,  # weights [C, C] (Tensor, array or DataFrame), W[i, j]: effect of i on j
     channels: list[str],

@@ -48,13 +48,16 @@ def _point(comp: dict) -> dict:
     return {k: v.mean(0) for k, v in comp.items()} if comp['prediction'].ndim == 3 else comp
 
 
+# %% ../nbs/08_decompose.ipynb #aaf7154f
 def _members(comp: dict) -> dict:
     "Components with a members axis (a mean alone counts as one member)."
     return comp if comp['prediction'].ndim == 3 else {k: v[None] for k, v in comp.items()}
 
 
+# %% ../nbs/08_decompose.ipynb #58dedcca
 def contributions_frame(fitted: FittedMMM, panel: Panel, comp: dict | None = None) -> pd.DataFrame:
-    "Long table `region,time,component,value` (KPI units, the ensemble's mean) for every region-week with inputs: train, holdout and planned weeks."
+    """Long table `region,time,component,value` (KPI units, the ensemble's mean) for every region-week with inputs:
+    train, holdout and planned weeks."""
     comp = _point(comp or fitted.components(panel))
     names = ['baseline', 'trend', 'seasonality'] + list(panel.columns.controls) + list(panel.channels)
     stack = np.concatenate(
@@ -73,10 +76,12 @@ def contributions_frame(fitted: FittedMMM, panel: Panel, comp: dict | None = Non
     )
 
 
+# %% ../nbs/08_decompose.ipynb #827fa971
 def prediction_interval(
     fitted: FittedMMM, panel: Panel, comp: dict | None = None, interval: float | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    "Predicted KPI [R, T] and where a week's KPI should fall (lo, hi) at `interval`: the members' spread and each region's training noise, combined as normal variances."
+    """Predicted KPI [R, T] and where a week's KPI should fall (lo, hi) at `interval`: the members' spread and each
+    region's training noise, combined as normal variances."""
     each = _members(comp if comp is not None else fitted.components(panel, members=True))['prediction']  # [M, R, T]
     level, n = interval or fitted.config.report.interval, fitted.n_train
     pred = each.mean(0)
@@ -88,10 +93,18 @@ def prediction_interval(
     return pred, pred - half, pred + half
 
 
+# %% ../nbs/08_decompose.ipynb #4ecaf335
+def _split(t, n_train: int, n_observed: int) -> np.ndarray:
+    "train / holdout / future label of week positions `t` (weeks from `n_observed` on are planned)."
+    return np.select([t < n_train, t < n_observed], ['train', 'holdout'], 'future').astype(object)
+
+
+# %% ../nbs/08_decompose.ipynb #26426657
 def predictions_frame(
     fitted: FittedMMM, panel: Panel, comp: dict | None = None, interval: float | None = None
 ) -> pd.DataFrame:
-    "`region,time,actual,predicted,predicted_lo,predicted_hi,split` for every region-week with inputs; split is train, holdout or future (a plan: actual is NaN)."
+    """`region,time,actual,predicted,predicted_lo,predicted_hi,split` for every region-week with inputs; split is train,
+    holdout or future (a plan: actual is NaN)."""
     pred, lo, hi = prediction_interval(fitted, panel, comp, interval)
     r, t = np.nonzero(panel.input_mask)
     return pd.DataFrame(
@@ -107,11 +120,7 @@ def predictions_frame(
     )
 
 
-def _split(t, n_train: int, n_observed: int) -> np.ndarray:
-    "train / holdout / future label of week positions `t` (weeks from `n_observed` on are planned)."
-    return np.select([t < n_train, t < n_observed], ['train', 'holdout'], 'future').astype(object)
-
-
+# %% ../nbs/08_decompose.ipynb #abafb62d
 def channel_table(
     fitted: FittedMMM,
     panel: Panel,
@@ -119,7 +128,8 @@ def channel_table(
     curves: list | None = None,  # `response_curves` of the planning window, for the marginal ROI (computed when None)
     interval: float | None = None,  # level of every `_lo`/`_hi` column; default `report.interval`
 ) -> pd.DataFrame:
-    "Per channel: contribution (KPI units, all observed weeks), share of total KPI, spend, ROI, marginal ROI and the learned parameters; each with its ensemble interval; whether it is baseline-like."
+    """Per channel: contribution (KPI units, all observed weeks), share of total KPI, spend, ROI, marginal ROI and the
+    learned parameters; each with its ensemble interval; whether it is baseline-like."""
     level = interval or fitted.config.report.interval
     comp = _members(comp if comp is not None else fitted.components(panel, members=True))
     m = panel.mask
@@ -196,6 +206,7 @@ def summarise(
     return wide
 
 
+# %% ../nbs/08_decompose.ipynb #b5707bd4
 def shares(summary: pd.DataFrame) -> pd.DataFrame:
     "Each component as a fraction of the predicted KPI of its group."
     return summary.drop(columns='predicted').div(summary['predicted'], axis=0)
@@ -203,7 +214,8 @@ def shares(summary: pd.DataFrame) -> pd.DataFrame:
 
 # %% ../nbs/08_decompose.ipynb #c50c80f7
 def metrics_report(fitted: FittedMMM, panel: Panel) -> dict:
-    "The `metrics.json` content: train/holdout metrics, naive baselines on the same split, epochs, seed (deterministic: no timings)."
+    """The `metrics.json` content: train/holdout metrics, naive baselines on the same split, epochs, seed
+    (deterministic: no timings)."""
     ev = fitted.evaluate(panel)
     keep = lambda d: {k: d[k] for k in (*METRIC_KEYS, 'n') if k in d}
     out = dict(
@@ -220,19 +232,10 @@ def metrics_report(fitted: FittedMMM, panel: Panel) -> dict:
     return out
 
 
-RUN_FILES = dict(
-    metrics='metrics.json',
-    contributions='contributions.csv',
-    predictions='predictions.csv',
-    channels='channels.csv',
-    edges='edges.csv',
-    model='model.pt',
-    run='run.json',
-)  # what a run directory holds
-
-
+# %% ../nbs/08_decompose.ipynb #01e1d705
 def experiments_record(fitted: FittedMMM, source=None) -> dict | None:
-    "What run.json says about the lift tests: the file, each test's measured and model lift, the calibrated channels and the conflicts."
+    """What run.json says about the lift tests: the file, each test's measured and model lift, the calibrated channels
+    and the conflicts."""
     tab = fitted.experiments
     if tab is None:
         return None
@@ -245,6 +248,18 @@ def experiments_record(fitted: FittedMMM, source=None) -> dict | None:
     )
 
 
+# %% ../nbs/08_decompose.ipynb #96778f94
+RUN_FILES = dict(
+    metrics='metrics.json',
+    contributions='contributions.csv',
+    predictions='predictions.csv',
+    channels='channels.csv',
+    edges='edges.csv',
+    model='model.pt',
+    run='run.json',
+)  # what a run directory holds
+
+
 def write_run(
     fitted: FittedMMM,
     panel: Panel,
@@ -252,7 +267,8 @@ def write_run(
     source=None,
     experiments=None,  # the lift tests' file, recorded in run.json (the tests themselves are in the model)
 ) -> dict:
-    "Write metrics.json, contributions.csv, predictions.csv, channels.csv, edges.csv, model.pt and run.json (data source, timing), and experiments.csv for a calibrated fit, into `out_dir`."
+    """Write metrics.json, contributions.csv, predictions.csv, channels.csv, edges.csv, model.pt and run.json (data
+    source, timing), and experiments.csv for a calibrated fit, into `out_dir`."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     comp = fitted.components(panel, members=True)
@@ -301,7 +317,8 @@ def activity_check(
     min_variation: float = 0.5,  # below: the contribution is nearly a constant level in each region
     comp: dict | None = None,  # `fitted.components(panel, members=True)` when already computed
 ) -> pd.DataFrame:
-    "Per channel: how much its contribution follows its own activity (`elasticity` = mROI/ROI, `activity_share`), its share of the KPI, and a flag."
+    """Per channel: how much its contribution follows its own activity (`elasticity` = mROI/ROI, `activity_share`), its
+    share of the KPI, and a flag."""
     comp = _members(comp if comp is not None else fitted.components(panel, members=True))
     n = fitted.n_train
     m = panel.mask[:, :n]  # [R, n]
@@ -321,7 +338,8 @@ def activity_check(
     held = np.where(on, coef, 0.0).sum(2, keepdims=True) / np.maximum(on.sum(2, keepdims=True), 1) * ratio
     va, vc = var(held), var(ch - held)
     share = va / np.maximum(va + vc, 1e-30)
-    # within each region, the contribution's coefficient of variation over the weeks, weighted by the region's contribution
+    # within each region, the contribution's coefficient of variation over the weeks, weighted by the region's
+    # contribution
     mc = np.where(m[None, ..., None], ch, 0.0).sum(2) / np.maximum(m.sum(1), 1)[None, :, None]  # [M, R, C]
     sc = np.sqrt(
         np.where(m[None, ..., None], (ch - mc[:, :, None]) ** 2, 0.0).sum(2) / np.maximum(m.sum(1), 1)[None, :, None]
@@ -361,15 +379,16 @@ def control_references(fitted: FittedMMM, panel: Panel) -> pd.DataFrame:
 
 
 # %% ../nbs/08_decompose.ipynb #e13407b2
-PRIOR_RANGE = 0.9  # probability of the prior's range shown in the table
-
-
 def prior_verdict(estimate: float, median: float, sd: float, baseline_like: bool) -> str:
     "Where the fit's `estimate` lies against a log-normal prior (`median`, `sd` of its log), given `baseline_like`."
     outside = abs(np.log(estimate / median)) > NormalDist().inv_cdf(0.75) * sd  # outside the prior's central 50 %
     if outside:
         return 'moved by the data'
     return 'the prior decides' if baseline_like else 'consistent with the prior'
+
+
+# %% ../nbs/08_decompose.ipynb #e7b8c26d
+PRIOR_RANGE = 0.9  # probability of the prior's range shown in the table
 
 
 PRIOR_COLUMNS = [

@@ -47,6 +47,7 @@ import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm, notebook_tqdm as _notebook_tqdm  # the latter is std_tqdm outside a notebook
 from tqdm.std import tqdm as std_tqdm
+from fastcore.basics import patch
 import deepcausal_nb
 from .config import DeepCausalError, MMMConfig, config_to_dict, config_from_dict, load_config
 from .config import control_reference_levels, ConfigError, MEDIA_PRIOR_KINDS, parse_media_priors
@@ -58,11 +59,13 @@ from .experiments import read_experiments, experiment_design, model_lifts, data_
 
 # %% ../nbs/07_train.ipynb #85e0a0ee
 class TrainingError(DeepCausalError, RuntimeError):
-    "Training could not produce a usable model (diverged, or nothing to fit); `fitted` holds the last good weights when there were any."
+    """Training could not produce a usable model (diverged, or nothing to fit); `fitted` holds the last good weights
+    when there were any."""
 
     fitted = None
 
 
+# %% ../nbs/07_train.ipynb #78e2316b
 class ModelFileError(DeepCausalError, ValueError):
     "A saved model that cannot be loaded (corrupted, incompatible version, different data)."
 
@@ -77,11 +80,13 @@ def resolve_device(name: str = 'auto') -> torch.device:
     return torch.device(name)
 
 
+# %% ../nbs/07_train.ipynb #934ec908
 def time_labels(times) -> list:
     "Week labels as plain values: ISO dates for a DatetimeIndex, ints for week ids (files, JSON, CSV)."
     return [t.strftime('%Y-%m-%d') for t in times] if isinstance(times, pd.DatetimeIndex) else [int(t) for t in times]
 
 
+# %% ../nbs/07_train.ipynb #503a7d48
 def seed_everything(seed: int):
     "Seed torch and numpy and ask torch for deterministic kernels."
     torch.manual_seed(seed)
@@ -89,8 +94,10 @@ def seed_everything(seed: int):
     torch.use_deterministic_algorithms(True, warn_only=True)
 
 
+# %% ../nbs/07_train.ipynb #e4f9d5b6
 def panel_tensors(panel: Panel, scaler: PanelScaler) -> dict:
-    "Scaled float32 tensors of a panel: media [R,T,C], controls [R,T,K], kpi [R,T], mask [R,T] (observed KPI), inputs [R,T] (cells with inputs, planned weeks included)."
+    """Scaled float32 tensors of a panel: media [R,T,C], controls [R,T,K], kpi [R,T], mask [R,T] (observed KPI), inputs
+    [R,T] (cells with inputs, planned weeks included)."""
     a = scaler.transform(panel)
     return dict(
         media=torch.tensor(a['media'], dtype=torch.float32),
@@ -101,6 +108,7 @@ def panel_tensors(panel: Panel, scaler: PanelScaler) -> dict:
     )
 
 
+# %% ../nbs/07_train.ipynb #3ececee7
 def _schedule(epochs: int, warmup_frac: float = 0.05, floor: float = 0.05):
     "Linear warm-up then cosine decay to `floor` of the peak learning rate."
     warm = max(1, int(epochs * warmup_frac))
@@ -114,16 +122,21 @@ def _schedule(epochs: int, warmup_frac: float = 0.05, floor: float = 0.05):
     return f
 
 
+# %% ../nbs/07_train.ipynb #687059f5
 def few_malloc_arenas(n: int = 2) -> bool:
-    "Cap glibc's malloc arenas (Linux): otherwise each of torch's worker threads keeps its own and the freed tensors of many short passes (an ensemble's scenarios) stay mapped; on MMM_Data peak memory grew 0.8 GB. True when applied."
+    """Cap glibc's malloc arenas (Linux): otherwise each of torch's worker threads keeps its own and the freed tensors
+    of many short passes (an ensemble's scenarios) stay mapped; on MMM_Data peak memory grew 0.8 GB. True when
+    applied."""
     try:
         return ctypes.CDLL('libc.so.6').mallopt(-8, n) == 1  # -8: M_ARENA_MAX
     except (OSError, AttributeError):
         return False
 
 
+# %% ../nbs/07_train.ipynb #d065963a
 def release_memory():
-    "Hand freed heap pages back to the OS (glibc's malloc_trim; no-op elsewhere): a long fit's thousands of passes otherwise leave its peak RSS growing with the epochs."
+    """Hand freed heap pages back to the OS (glibc's malloc_trim; no-op elsewhere): a long fit's thousands of passes
+    otherwise leave its peak RSS growing with the epochs."""
     try:
         ctypes.CDLL('libc.so.6').malloc_trim(0)
     except (OSError, AttributeError):
@@ -181,6 +194,7 @@ class LineProgress:
             self._write()
 
 
+# %% ../nbs/07_train.ipynb #f304e9d4
 def _is_terminal(stream) -> bool:
     try:
         return bool(stream.isatty())
@@ -188,6 +202,7 @@ def _is_terminal(stream) -> bool:
         return False  # no isatty, or a closed stream
 
 
+# %% ../nbs/07_train.ipynb #95cb1b22
 def progress_bar(
     iterable,
     total: int,
@@ -214,7 +229,8 @@ def _build(
     priors: dict,
     device,
     members: int = 1,
-    first_member: int = 0,  # the ensemble position of its member 0 (for the prior draws; member 0 of the ensemble has none)
+    # the ensemble position of its member 0 (for the prior draws; member 0 of the ensemble has none)
+    first_member: int = 0,
 ) -> DeepCausalMMM:
     seed_everything(cfg.train.seed)
     m = DeepCausalMMM(
@@ -239,13 +255,15 @@ def _build(
     return m.to(device)
 
 
+# %% ../nbs/07_train.ipynb #b5f2d83f
 def resample_weights(
     fit_mask: torch.Tensor,  # [R, T] fitted cells
     members: int,
     block_weeks: int,  # weeks per resampled block (carry-over and autocorrelated noise stay inside a block)
     seed: int,
 ) -> torch.Tensor:  # [members, R, T] weights, mean 1 over fitted cells; member 0: all 1
-    "Bayesian block bootstrap: each member after the first weighs each region's blocks of weeks by Exp(1) draws; member m's weights depend only on (seed, m)."
+    """Bayesian block bootstrap: each member after the first weighs each region's blocks of weeks by Exp(1) draws;
+    member m's weights depend only on (seed, m)."""
     R, T = fit_mask.shape
     b = max(1, block_weeks)
     w = torch.ones(members, R, T)
@@ -256,8 +274,10 @@ def resample_weights(
     return (w / (w.sum((1, 2), keepdim=True) / fit_mask.sum().clamp_min(1)).clamp_min(1e-12)).to(fit_mask.device)
 
 
+# %% ../nbs/07_train.ipynb #8e146453
 def _clip_members(model: DeepCausalMMM, max_norm: float):
-    "Clip each member's gradient to norm `max_norm` on its own (as `clip_grad_norm_` would alone): no member's step depends on another's gradient."
+    """Clip each member's gradient to norm `max_norm` on its own (as `clip_grad_norm_` would alone): no member's step
+    depends on another's gradient."""
     ps = [p for p in model.parameters() if p.grad is not None]
     norm = torch.sqrt(sum(p.grad.pow(2).flatten(1).sum(1) for p in ps))
     factor = (max_norm / (norm + 1e-6)).clamp(max=1.0)
@@ -265,13 +285,16 @@ def _clip_members(model: DeepCausalMMM, max_norm: float):
         p.grad.mul_(factor.view(-1, *[1] * (p.ndim - 1)))
 
 
+# %% ../nbs/07_train.ipynb #3ab44a0b
 def _member_keys(model: DeepCausalMMM) -> list[str]:
     "State entries with a members axis: every parameter and the DAG's NOTEARS state."
     return [n for n, _ in model.named_parameters()] + ['dag.alpha', 'dag.rho', 'dag.h_prev', *model.DRAWS]
 
 
+# %% ../nbs/07_train.ipynb #7b9538cc
 def _join(parts: list[DeepCausalMMM], into: DeepCausalMMM) -> DeepCausalMMM:
-    "Load the members of `parts`, in order, into `into` (whose members count is theirs summed); `parts[0]` gives the shared buffers."
+    """Load the members of `parts`, in order, into `into` (whose members count is theirs summed); `parts[0]` gives the
+    shared buffers."""
     keys, states = set(_member_keys(into)), [p.state_dict() for p in parts]
     into.load_state_dict(
         {k: torch.cat([s[k] for s in states]) if k in keys else states[0][k] for k in into.state_dict()}
@@ -279,6 +302,7 @@ def _join(parts: list[DeepCausalMMM], into: DeepCausalMMM) -> DeepCausalMMM:
     return into
 
 
+# %% ../nbs/07_train.ipynb #6508a129
 def _broadcast(source: DeepCausalMMM, into: DeepCausalMMM) -> DeepCausalMMM:
     "Every member of `into` starts as `source`'s member 0 (its prior draws stay its own)."
     keys, s = set(_member_keys(into)) - set(into.DRAWS), source.state_dict()
@@ -291,30 +315,10 @@ def _broadcast(source: DeepCausalMMM, into: DeepCausalMMM) -> DeepCausalMMM:
     return into
 
 
-GOOD_EVERY = 10  # epochs between snapshots of the last weights known to give a finite loss
-
-
-def _run(
-    model: DeepCausalMMM,
-    t: dict,
-    season,
-    cfg: MMMConfig,
-    fit_mask: torch.Tensor,
-    epochs: int,
-    kpi_scale: torch.Tensor,
-    val_mask: torch.Tensor
-    | None = None,  # [R, T] cells whose RMSE (KPI units) picks each member's best epoch; kept out of the loss
-    desc='fit',
-    progress=True,
-    lr_scale: float | None = None,
-    lr_peak: float = 1.0,  # the schedule's peak, as a fraction of train.learning_rate
-    on_epoch=None,  # callback(epoch) after each step (checkpoints)
-    weights: torch.Tensor | None = None,  # [M, R, T] each member's weight of each cell (`resample_weights`); default 1
-    calibration: dict
-    | None = None,  # lift tests: design (`ExperimentDesign`), target [M, E] (each member's lifts), weight
-    media_prior: dict | None = None,  # business priors: design (`MediaPriorDesign`), centre [M, P] (log medians)
-):
-    tc = cfg.train
+# %% ../nbs/07_train.ipynb #32ebcb34
+def _optimiser(model: DeepCausalMMM, tc, epochs: int, lr_scale: float | None, lr_peak: float) -> tuple:
+    """AdamW (weight decay on the GRUs and heads only) and its schedule: `_schedule` up to `lr_peak`, or `lr_scale`
+    throughout."""
     decay = [p for n, p in model.named_parameters() if n.startswith(('gru_', 'head_'))]
     rest = [p for n, p in model.named_parameters() if not n.startswith(('gru_', 'head_'))]
     opt = torch.optim.AdamW(
@@ -324,22 +328,204 @@ def _run(
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, (lambda e: lr_peak * shape(e)) if lr_scale is None else (lambda e: lr_scale)
     )
-    y = t['kpi']
+    return opt, sched
+
+
+# %% ../nbs/07_train.ipynb #ea07fbc9
+def _cell_weights(
+    kpi_scale: torch.Tensor,  # [R] each region's KPI scale
+    fit_mask: torch.Tensor,  # [R, T] fitted cells
+    weights: torch.Tensor | None,  # [M, R, T] each member's weight of each cell (`resample_weights`), or None
+    power: float,  # train.region_weight_power
+) -> torch.Tensor:  # [(M,) R, T]
+    "Each cell's weight in the data term: its region's, times the member's resample weight; 0 outside `fit_mask`."
     # region weights ∝ size^p (p = train.region_weight_power), mean 1 over fitted cells: p = 0 treats every
     # region alike, p = 2 is squared error in KPI units (the pooled metrics), p = 1 sits between
-    rw = kpi_scale**tc.region_weight_power
+    rw = kpi_scale**power
     rw = rw / ((rw[:, None] * fit_mask).sum() / fit_mask.sum().clamp_min(1))
-    cell_w = rw[:, None] * (fit_mask if weights is None else weights * fit_mask)  # [(M,) R, T]
+    return rw[:, None] * (fit_mask if weights is None else weights * fit_mask)
+
+
+# %% ../nbs/07_train.ipynb #ef05a2c4
+def _objective(
+    model: DeepCausalMMM,
+    out: dict,  # the forward pass
+    y: torch.Tensor,  # [R, T] scaled KPI
+    fit_mask: torch.Tensor,  # [R, T] fitted cells
+    cell_w: torch.Tensor,  # `_cell_weights`
+    n_cells: torch.Tensor,  # fitted cells, at least 1
+    tc,  # the train settings
+    kpi_scale: torch.Tensor,
+    calibration: dict | None,  # see `_run`
+    media_prior: dict | None,  # see `_run`
+) -> tuple:  # data term [M], prior terms {name: [M]}, objective [M]
+    "Each member's data term, prior terms and MAP objective per fitted cell, for the forward pass `out`."
+    resid = torch.where(fit_mask, out['prediction'] - y, 0.0)  # [M, R, T]
+    data = (F.huber_loss(resid, torch.zeros_like(resid), delta=tc.huber_delta, reduction='none') * cell_w).sum(
+        (1, 2)
+    ) / n_cells
+    # MAP objective per fitted cell and member, with the noise variance profiled out (σ² = the current mean loss):
+    # ½·log(data) weighs the data as Σr²/2σ² would, so the priors keep the same meaning at any noise level.
+    # The ensemble's objective is the members' sum: each member's gradient is its own objective's
+    terms = {k: v / n_cells for k, v in model.penalties(out, fit_mask).items()}
+    if calibration is not None:  # each test's lift as a Gaussian observation (see the experiments chapter)
+        z = (model_lifts(model, out, calibration['design'], kpi_scale) - calibration['target']) / calibration[
+            'design'
+        ].se
+        # weighed against one observation per fitted week, not per cell (`06a_experiments` says why)
+        terms['experiments'] = calibration['weight'] * 0.5 * (z**2).sum(-1) / fit_mask.any(0).sum().clamp_min(1)
+    if media_prior is not None:  # each ROI or share prior, weighed as a lift test is
+        value = media_prior_values(out['channels'], media_prior['design'], fit_mask).clamp_min(1e-12)  # [M, P]
+        z = (value.log() - media_prior['centre']) / media_prior['design'].sd
+        terms['media_priors'] = 0.5 * (z**2).sum(-1) / fit_mask.any(0).sum().clamp_min(1)
+    member_loss = 0.5 * torch.log(data) + sum(terms.values()) + tc.l1_weight * model.coef.sum(-1)
+    return data, terms, member_loss
+
+
+# %% ../nbs/07_train.ipynb #5a8a6a9c
+GOOD_EVERY = 10  # epochs between snapshots of the last weights known to give a finite loss
+
+
+def _diverged(epoch: int, loss: torch.Tensor, learning_rate: float) -> TrainingError:
+    """The error of a run whose loss is no longer finite at `epoch`: the likely causes, and the epoch of the weights
+    kept."""
+    return TrainingError(
+        f'training diverged at epoch {epoch} (loss is {loss.item()}); likely causes: a learning rate too high '
+        f'(train.learning_rate={learning_rate}; try a tenth of it) or extreme/unscaled values in a column. '
+        f'The weights of epoch {max(epoch - 1 - (epoch - 1) % GOOD_EVERY, 0)} were kept'
+    )
+
+
+# %% ../nbs/07_train.ipynb #0cee4393
+class _Best:
+    "Early stopping's record: each member's best validation RMSE (KPI units), its epoch, the epochs since, its weights."
+
+    def __init__(
+        self,
+        model: DeepCausalMMM,
+        epochs: int,
+        val_mask: torch.Tensor,  # [R, T] the validation cells
+        vy: torch.Tensor,  # [R, T] the KPI in KPI units
+        kpi_scale: torch.Tensor,
+    ):
+        M = model.members
+        self.val_mask, self.vy, self.kpi_scale = val_mask, vy, kpi_scale
+        self.n_val = val_mask.sum().clamp_min(1)
+        self.keys = _member_keys(model)
+        self.rmse = torch.full((M,), float('inf'))
+        self.since = torch.zeros(M, dtype=torch.long)
+        self.epoch = torch.full((M,), epochs - 1)
+        self.state = None
+
+    def score(self, out: dict) -> torch.Tensor:
+        "Each member's RMSE [M] on the validation cells, on the weights that made `out`, i.e. before this epoch's step."
+        with torch.no_grad():
+            return torch.sqrt(
+                (
+                    torch.where(self.val_mask, out['prediction'].detach() * self.kpi_scale[:, None] - self.vy, 0.0) ** 2
+                ).sum((1, 2))
+                / self.n_val
+            ).cpu()
+
+    def keep(self, model: DeepCausalMMM, rmse: torch.Tensor, epoch: int):
+        "Each member whose `rmse` beats its best so far keeps this epoch's weights (every member, the first time)."
+        better = rmse < self.rmse
+        self.rmse, self.since = torch.where(better, rmse, self.rmse), torch.where(better, 0, self.since + 1)
+        self.epoch = torch.where(better, epoch, self.epoch)
+        state = model.state_dict()
+        if self.state is None:
+            self.state = {k: v.detach().clone() for k, v in state.items()}
+        elif better.any():
+            idx = better.nonzero()[:, 0].to(self.vy.device)
+            for k in self.keys:
+                self.state[k][idx] = state[k].detach()[idx]
+
+
+# %% ../nbs/07_train.ipynb #06a43511
+def _stop(best: _Best, model: DeepCausalMMM, out: dict, epoch: int, hist: dict, tc) -> bool:
+    """Score the epoch on the validation cells and keep each member's best weights; True once every member ran out of
+    patience."""
+    rmse = best.score(out)
+    hist['val_rmse'].append(rmse.mean().item())
+    if epoch >= tc.min_epochs:  # the first epochs' validation error says more about the warm-up than the model
+        best.keep(model, rmse, epoch)
+        if (best.since >= tc.patience).all():
+            return True
+    return False
+
+
+# %% ../nbs/07_train.ipynb #267d4e95
+def _step(model: DeepCausalMMM, opt, sched, loss: torch.Tensor, grad_clip: float, epoch: int):
+    "One optimiser step: the gradient, each member's clipping, the schedule, and every 50 epochs the DAG's dual step."
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    _clip_members(model, grad_clip)
+    opt.step()
+    sched.step()
+    if model.cfg.dag_mode == 'notears' and epoch % 50 == 49:
+        model.dag.dual_step()
+
+
+# %% ../nbs/07_train.ipynb #d1504b52
+def _record(hist: dict, data: torch.Tensor, member_loss: torch.Tensor, terms: dict):
+    "Add the epoch's members' mean data term, objective and prior terms to the history."
+    hist['loss'].append(data.mean().item())
+    hist['objective'].append(member_loss.mean().item())
+    for k, v in terms.items():
+        hist.setdefault(k, []).append(v.mean().item())
+
+
+# %% ../nbs/07_train.ipynb #f9aefc30
+def _postfix(hist: dict, best: _Best | None, min_epochs: int) -> dict:
+    "What the progress bar shows: the data term, and with early stopping the members' mean best validation RMSE."
+    shown = {'loss': f'{hist["loss"][-1]:.3g}'}
+    if best is not None:
+        shown['best_val_rmse'] = f'{best.rmse.mean():.4g}' if best.state is not None else f'(from epoch {min_epochs})'
+    return shown
+
+
+# %% ../nbs/07_train.ipynb #70f7069a
+def _result(model: DeepCausalMMM, hist: dict, best: _Best | None, interrupted: bool) -> dict:
+    "What `_run` returns; with early stopping the model first takes each member's best weights."
+    if best is not None and best.state is not None:
+        model.load_state_dict(best.state)
+        return dict(
+            best_epoch=int(best.epoch.max()),
+            best_epochs=best.epoch.tolist(),
+            best_val_rmse=best.rmse.mean().item(),
+            history=hist,
+            interrupted=interrupted,
+        )
+    return dict(best_epoch=len(hist['loss']) - 1, best_val_rmse=None, history=hist, interrupted=interrupted)
+
+
+# %% ../nbs/07_train.ipynb #4d7102b5
+def _run(
+    model: DeepCausalMMM,
+    t: dict,
+    season,
+    cfg: MMMConfig,
+    fit_mask: torch.Tensor,
+    epochs: int,
+    kpi_scale: torch.Tensor,
+    # [R, T] cells whose RMSE (KPI units) picks each member's best epoch; kept out of the loss
+    val_mask: torch.Tensor | None = None,
+    desc='fit',
+    progress=True,
+    lr_scale: float | None = None,
+    lr_peak: float = 1.0,  # the schedule's peak, as a fraction of train.learning_rate
+    on_epoch=None,  # callback(epoch) after each step (checkpoints)
+    weights: torch.Tensor | None = None,  # [M, R, T] each member's weight of each cell (`resample_weights`); default 1
+    # lift tests: design (`ExperimentDesign`), target [M, E] (each member's lifts), weight
+    calibration: dict | None = None,
+    media_prior: dict | None = None,  # business priors: design (`MediaPriorDesign`), centre [M, P] (log medians)
+):
+    tc = cfg.train
+    opt, sched = _optimiser(model, tc, epochs, lr_scale, lr_peak)
+    y = t['kpi']
+    cell_w = _cell_weights(kpi_scale, fit_mask, weights, tc.region_weight_power)
     n_cells = fit_mask.sum().clamp_min(1)
-    M = model.members
-    if val_mask is not None:
-        vy = y * kpi_scale[:, None]
-        n_val = val_mask.sum().clamp_min(1)
-        keys = _member_keys(model)
-        best = torch.full((M,), float('inf'))
-        since = torch.zeros(M, dtype=torch.long)
-        best_epoch = torch.full((M,), epochs - 1)
-    best_state = None
+    best = None if val_mask is None else _Best(model, epochs, val_mask, y * kpi_scale[:, None], kpi_scale)
     hist = dict(loss=[], objective=[], val_rmse=[])
     interrupted = False
     good = {k: v.detach().clone() for k, v in model.state_dict().items()}
@@ -347,97 +533,31 @@ def _run(
     try:
         for epoch in bar:
             out = model(t['media'], t['controls'], season)
-            resid = torch.where(fit_mask, out['prediction'] - y, 0.0)  # [M, R, T]
-            data = (F.huber_loss(resid, torch.zeros_like(resid), delta=tc.huber_delta, reduction='none') * cell_w).sum(
-                (1, 2)
-            ) / n_cells
-            # MAP objective per fitted cell and member, with the noise variance profiled out (σ² = the current mean loss):
-            # ½·log(data) weighs the data as Σr²/2σ² would, so the priors keep the same meaning at any noise level.
-            # The ensemble's objective is the members' sum: each member's gradient is its own objective's
-            terms = {k: v / n_cells for k, v in model.penalties(out, fit_mask).items()}
-            if calibration is not None:  # each test's lift as a Gaussian observation (see the experiments chapter)
-                z = (model_lifts(model, out, calibration['design'], kpi_scale) - calibration['target']) / calibration[
-                    'design'
-                ].se
-                # weighed against one observation per fitted week, not per cell (`06a_experiments` says why)
-                terms['experiments'] = calibration['weight'] * 0.5 * (z**2).sum(-1) / fit_mask.any(0).sum().clamp_min(1)
-            if media_prior is not None:  # each ROI or share prior, weighed as a lift test is
-                value = media_prior_values(out['channels'], media_prior['design'], fit_mask).clamp_min(1e-12)  # [M, P]
-                z = (value.log() - media_prior['centre']) / media_prior['design'].sd
-                terms['media_priors'] = 0.5 * (z**2).sum(-1) / fit_mask.any(0).sum().clamp_min(1)
-            member_loss = 0.5 * torch.log(data) + sum(terms.values()) + tc.l1_weight * model.coef.sum(-1)
+            data, terms, member_loss = _objective(
+                model, out, y, fit_mask, cell_w, n_cells, tc, kpi_scale, calibration, media_prior
+            )
             loss = member_loss.sum()
             if not torch.isfinite(loss):
                 model.load_state_dict(good)  # the last weights that gave a finite loss
-                raise TrainingError(
-                    f'training diverged at epoch {epoch} (loss is {loss.item()}); likely causes: a learning rate too high '
-                    f'(train.learning_rate={tc.learning_rate}; try a tenth of it) or extreme/unscaled values in a column. '
-                    f'The weights of epoch {max(epoch - 1 - (epoch - 1) % GOOD_EVERY, 0)} were kept'
-                )
+                raise _diverged(epoch, loss, tc.learning_rate)
             if epoch % GOOD_EVERY == 0:
                 good = {k: v.detach().clone() for k, v in model.state_dict().items()}
-            if val_mask is not None:
-                # scored on the weights that made `out`, i.e. before this epoch's step; each member keeps its own best
-                with torch.no_grad():
-                    rmse = torch.sqrt(
-                        (torch.where(val_mask, out['prediction'].detach() * kpi_scale[:, None] - vy, 0.0) ** 2).sum(
-                            (1, 2)
-                        )
-                        / n_val
-                    ).cpu()
-                hist['val_rmse'].append(rmse.mean().item())
-                if (
-                    epoch >= tc.min_epochs
-                ):  # the first epochs' validation error says more about the warm-up than the model
-                    better = rmse < best
-                    best, since = torch.where(better, rmse, best), torch.where(better, 0, since + 1)
-                    best_epoch = torch.where(better, epoch, best_epoch)
-                    state = model.state_dict()
-                    if best_state is None:
-                        best_state = {k: v.detach().clone() for k, v in state.items()}
-                    elif better.any():
-                        idx = better.nonzero()[:, 0].to(y.device)
-                        for k in keys:
-                            best_state[k][idx] = state[k].detach()[idx]
-                    if (since >= tc.patience).all():
-                        break
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            _clip_members(model, tc.grad_clip)
-            opt.step()
-            sched.step()
-            if model.cfg.dag_mode == 'notears' and epoch % 50 == 49:
-                model.dag.dual_step()
-            hist['loss'].append(data.mean().item())
-            hist['objective'].append(member_loss.mean().item())
-            for k, v in terms.items():
-                hist.setdefault(k, []).append(v.mean().item())
+            if best is not None and _stop(best, model, out, epoch, hist, tc):
+                break
+            _step(model, opt, sched, loss, tc.grad_clip, epoch)
+            _record(hist, data, member_loss, terms)
             if on_epoch:
                 on_epoch(epoch)
             if epoch % 50 == 49:
                 release_memory()
             if epoch % 25 == 0:
-                shown = {'loss': f'{hist["loss"][-1]:.3g}'}
-                if val_mask is not None:
-                    shown['best_val_rmse'] = (
-                        f'{best.mean():.4g}' if best_state is not None else f'(from epoch {tc.min_epochs})'
-                    )
-                bar.set_postfix(**shown)
+                bar.set_postfix(**_postfix(hist, best, tc.min_epochs))
     except KeyboardInterrupt:
         interrupted = True
         warnings.warn(f'fit interrupted at epoch {len(hist["loss"])}: keeping the best weights so far')
     finally:
         bar.close()
-    if val_mask is not None and best_state is not None:
-        model.load_state_dict(best_state)
-        return dict(
-            best_epoch=int(best_epoch.max()),
-            best_epochs=best_epoch.tolist(),
-            best_val_rmse=best.mean().item(),
-            history=hist,
-            interrupted=interrupted,
-        )
-    return dict(best_epoch=len(hist['loss']) - 1, best_val_rmse=None, history=hist, interrupted=interrupted)
+    return _result(model, hist, best, interrupted)
 
 
 # %% ../nbs/07_train.ipynb #6b0dbfd9
@@ -458,11 +578,13 @@ class MediaPriorDesign:
         return MediaPriorDesign(self.channels, self.kinds, *moved)
 
 
+# %% ../nbs/07_train.ipynb #a34f77b4
 def _spend(panel: Panel) -> np.ndarray:
     "Spend [R, T, C], 0 where the data have none."
     return np.zeros(panel.media.shape) if panel.spend is None else np.nan_to_num(panel.spend)
 
 
+# %% ../nbs/07_train.ipynb #6d96b0c0
 def check_media_priors(panel: Panel, mc) -> list[tuple[str, str, float, float]]:
     "(kind, media column, median, sd) of each prior in `mc` (a `ModelConfig`), checked against the panel."
     aliases = {s: m for m, s in zip(panel.channels, panel.columns.spend) if s and s != m}  # named by its spend column
@@ -482,6 +604,7 @@ def check_media_priors(panel: Panel, mc) -> list[tuple[str, str, float, float]]:
     return given
 
 
+# %% ../nbs/07_train.ipynb #ac40929b
 def media_prior_design(panel: Panel, scaler: PanelScaler, mc) -> MediaPriorDesign | None:
     "`mc.roi_prior` and `mc.share_prior` as tensors for the objective (`check_media_priors`); None when neither is set."
     given = check_media_priors(panel, mc)
@@ -506,6 +629,7 @@ def media_prior_design(panel: Panel, scaler: PanelScaler, mc) -> MediaPriorDesig
     )
 
 
+# %% ../nbs/07_train.ipynb #e754f253
 def media_prior_values(
     channels: torch.Tensor,  # [M, R, T, C] the forward pass's contributions, scaled units
     design: MediaPriorDesign,
@@ -517,6 +641,7 @@ def media_prior_values(
     return total / (design.base * on).sum((0, 1)).clamp_min(1e-12)
 
 
+# %% ../nbs/07_train.ipynb #4e264307
 def media_prior_centres(design: MediaPriorDesign, members: int, seed: int, draws: bool) -> torch.Tensor:
     "log of each member's prior median [M, P]: member 0's as stated; with `draws`, the others' drawn."
     P = len(design.kinds)
@@ -530,7 +655,8 @@ def ensemble_interval(
     values,  # [members, ...] one estimate per ensemble member
     level: float = 0.9,  # probability of the central interval
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # point, lo, hi: each [...]
-    "Point estimate (the members' mean) and central `level` interval for one more draw like the members: mean ± t·sd·√(1 + 1/K), t with K − 1 degrees of freedom (one member: no width)."
+    """Point estimate (the members' mean) and central `level` interval for one more draw like the members: mean ±
+    t·sd·√(1 + 1/K), t with K − 1 degrees of freedom (one member: no width)."""
     v = np.asarray(values, dtype='float64')
     if not 0 < level < 1:
         raise ValueError(f"an interval's level must be in (0, 1), got {level}")
@@ -543,13 +669,16 @@ def ensemble_interval(
     return point, point - half, point + half
 
 
+# %% ../nbs/07_train.ipynb #faa49c38
 def interval_around(point, values, level: float = 0.9) -> tuple:
-    "`ensemble_interval`'s width around `point` instead of the members' mean (e.g. a Hill fit to the mean curve): (lo, hi)."
+    """`ensemble_interval`'s width around `point` instead of the members' mean (e.g. a Hill fit to the mean curve): (lo,
+    hi)."""
     _, lo, hi = ensemble_interval(values, level)
     half = (hi - lo) / 2
     return point - half, point + half
 
 
+# %% ../nbs/07_train.ipynb #29e95528
 @dataclass
 class FittedMMM:
     "A fitted model with everything needed to predict, explain, save and reload it."
@@ -562,6 +691,7 @@ class FittedMMM:
     times: pd.Index
     n_train: int
     info: dict = field(default_factory=dict)  # epochs, best epoch, fit seconds, history, interrupted
+    FORMAT = 3  # 3: ensembles (a members axis on every parameter); 2: one member, read by `_from_format2`
 
     @property
     def channels(self):
@@ -579,172 +709,147 @@ class FittedMMM:
     def _season(self, times) -> torch.Tensor:
         return fourier_features(torch.tensor(week_positions(times), dtype=torch.float32), self.config.model.n_fourier)
 
-    def check_panel(self, panel: Panel):
-        "Raise a clear error when `panel` does not match the data the model was fitted on."
-        if list(panel.channels) != self.channels:
-            raise ModelFileError(f"the panel's media columns {panel.channels} differ from the model's {self.channels}")
-        if list(panel.regions) != list(self.regions):
-            raise ModelFileError(
-                f"the panel's regions differ from the model's ({len(panel.regions)} vs {len(self.regions)}; "
-                f'e.g. {sorted(set(map(str, panel.regions)) ^ set(map(str, self.regions)))[:3]})'
-            )
-        if list(panel.columns.controls) != list(self.columns.controls):
-            raise ModelFileError(
-                f"the panel's controls {panel.columns.controls} differ from the model's {self.columns.controls}"
-            )
 
-    def read_panel(self, source) -> Panel:
-        "Load `source` with the model's column mapping and holdout (the panel its predictions and plans are made on)."
-        c = self.columns
-        # the spend list as saved, blanks (channels without spend) included: it pairs by position (`detect_columns`)
-        return load_panel(
-            source,
-            region=c.region if c.region is not None else '',
-            time=c.time,
-            target=c.target,
-            media=c.media,
-            spend=list(c.spend),
-            controls=c.controls,
-            holdout_weeks=len(self.times) - self.n_train,
-            kpi_value=c.kpi_value,
-            labels=dict(c.labels),
+# %% ../nbs/07_train.ipynb #4bb03f7e
+@patch
+def check_panel(self: FittedMMM, panel: Panel):
+    "Raise a clear error when `panel` does not match the data the model was fitted on."
+    if list(panel.channels) != self.channels:
+        raise ModelFileError(f"the panel's media columns {panel.channels} differ from the model's {self.channels}")
+    if list(panel.regions) != list(self.regions):
+        raise ModelFileError(
+            f"the panel's regions differ from the model's ({len(panel.regions)} vs {len(self.regions)}; "
+            f'e.g. {sorted(set(map(str, panel.regions)) ^ set(map(str, self.regions)))[:3]})'
+        )
+    if list(panel.columns.controls) != list(self.columns.controls):
+        raise ModelFileError(
+            f"the panel's controls {panel.columns.controls} differ from the model's {self.columns.controls}"
         )
 
-    @torch.no_grad()
-    def components(
-        self,
-        panel: Panel,
-        members: bool = False,  # True: every member's, with a leading [members] axis
-    ) -> dict:
-        "Every additive component in KPI units (numpy): prediction/baseline/trend/seasonality [R,T], controls [R,T,K], channels [R,T,C]; plus coefficients [R,T,C] (scaled). The ensemble's mean unless `members`."
-        self.check_panel(panel)
-        self.model.eval()
-        t = panel_tensors(panel, self.scaler)
-        out = self.model(t['media'], t['controls'], self._season(panel.times))
-        scale = lambda x: x * self.scaler.kpi_scale.reshape((1, -1) + (1,) * (x.ndim - 2))
-        res = {
-            k: scale(out[k].numpy().astype('float64'))
-            for k in ('prediction', 'baseline', 'trend', 'seasonality', 'controls', 'channels')
-        }
-        res.update({k: out[k].numpy() for k in ('coefficients', 'adstocked', 'saturated')})
-        # every component is additive, so the members' means add up to the mean prediction exactly
-        return res if members else {k: v.mean(0) for k, v in res.items()}
 
-    def predict(self, panel: Panel, members: bool = False) -> np.ndarray:
-        "Predicted KPI [regions, weeks] in KPI units (the ensemble's mean; `members`: [members, regions, weeks])."
-        return self.components(panel, members)['prediction']
-
-    def evaluate(self, panel: Panel) -> dict:
-        "Train and holdout metrics (KPI units) next to the naive baselines on the same split."
-        pred, n = self.predict(panel), self.n_train
-        res = dict(train=regression_metrics(panel.kpi[:, :n], pred[:, :n], panel.mask[:, :n]))
-        if panel.n_weeks > n:
-            res['holdout'] = regression_metrics(panel.kpi[:, n:], pred[:, n:], panel.mask[:, n:])
-            res['baselines'] = baseline_metrics(panel.kpi, panel.mask, n)
-        return res
-
-    def parameters_table(self, interval: float | None = None) -> pd.DataFrame:
-        "Learned marketing parameters per channel (ensemble mean, and `_lo`/`_hi` at `interval`, default `report.interval`): adstock decay, Hill half-saturation (x region mean) and slope, mean coefficient."
-        m, level = self.model, interval or self.config.report.interval
-        cols = dict(channel=self.channels)
-        for name, v in dict(
-            adstock_decay=m.adstock_decay,
-            hill_half_saturation=m.half_saturation,
-            hill_slope=m.slope,
-            coefficient=m.coef,
-        ).items():
-            cols[name], cols[f'{name}_lo'], cols[f'{name}_hi'] = ensemble_interval(v.detach().numpy(), level)
-        return pd.DataFrame(cols)
-
-    def edges(self, threshold: float = 0.05) -> pd.DataFrame:
-        "Learned channel graph: source, target, weight (acyclic)."
-        return self.model.dag.edges(threshold)
-
-    # -- persistence ------------------------------------------------------------------------------
-    FORMAT = 3  # 3: ensembles (a members axis on every parameter); 2: one member, read by `_from_format2`
-
-    def save(self, path) -> Path:
-        "Save to one file (tensors + plain data only, loadable with `weights_only=True`)."
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        c = self.columns
-        times = time_labels(self.times)
-        blob = dict(
-            format=self.FORMAT,
-            library='deepcausal_nb',
-            version=deepcausal_nb.__version__,
-            config=json.dumps(config_to_dict(self.config)),
-            columns=json.dumps(
-                {k: v for k, v in asdict(c).items() if k not in ('ignored', 'detected')}
-            ),  # every field `load` rebuilds the map from
-            regions=[str(r) for r in self.regions],
-            times=times,
-            dates=isinstance(self.times, pd.DatetimeIndex),
-            n_train=self.n_train,
-            n_fit=int(self.model.n_fit),
-            members=self.members,
-            info=json.dumps(self.info),
-            scaler={
-                k: torch.tensor(np.asarray(getattr(self.scaler, k)))
-                for k in ('kpi_scale', 'media_scale', 'control_mean', 'control_std')
-            },
-            state=self.model.state_dict(),
-        )
-        tmp = path.with_name(path.name + '.tmp')
-        torch.save(blob, tmp)
-        tmp.replace(path)  # atomic: a crash never leaves half a file
-        return path
-
-    @classmethod
-    def load(cls, path) -> 'FittedMMM':
-        "Load a model saved by `save`; no code is executed from the file."
-        path = Path(path)
-        if not path.is_file():
-            raise ModelFileError(f'{path}: no such model file')
-        try:
-            blob = torch.load(path, map_location='cpu', weights_only=True)
-        except Exception as e:
-            raise ModelFileError(
-                f'{path}: not a readable deepcausal_nb model file ({type(e).__name__}); re-fit or restore it'
-            ) from None
-        if not isinstance(blob, dict) or blob.get('library') != 'deepcausal_nb':
-            raise ModelFileError(f'{path}: not a deepcausal_nb model file')
-        old = blob.get('format') == 2
-        if old:
-            blob = dict(blob, members=1, state=_from_format2(blob['state']))
-        elif blob.get('format') != cls.FORMAT:
-            raise ModelFileError(
-                f'{path}: saved with model format {blob.get("format")} (deepcausal_nb {blob.get("version")}); '
-                f'this is deepcausal_nb {deepcausal_nb.__version__} (format {cls.FORMAT}): re-fit the model with this version'
-            )
-        cfg = config_from_dict(json.loads(blob['config']))
-        cols = ColumnMap(**json.loads(blob['columns']), ignored=[])
-        times = (
-            pd.DatetimeIndex(pd.to_datetime(blob['times']), name=cols.time)
-            if blob['dates']
-            else pd.Index(blob['times'], name=cols.time)
-        )
-        s = blob['scaler']
-        scaler = PanelScaler(
-            blob['n_train'], *(s[k].numpy() for k in ('kpi_scale', 'media_scale', 'control_mean', 'control_std'))
-        )
-        model = DeepCausalMMM(
-            len(blob['regions']), cols.media, len(cols.controls), cfg.model, members=blob['members']
-        ).set_fit_weeks(len(times), blob['n_fit'])
-        if old:
-            blob['state'].update(
-                {k: v for k, v in model.state_dict().items() if k in model.DRAWS}
-            )  # format 2 had no prior draws
-        blob['state'].setdefault('week_effect', model.week_effect.detach())  # saved before week effects existed: none
-        try:
-            model.load_state_dict(blob['state'])
-        except RuntimeError as e:
-            raise ModelFileError(
-                f'{path}: weights do not match the model they describe ({str(e).splitlines()[0]})'
-            ) from None
-        return cls(model.eval(), scaler, cfg, cols, blob['regions'], times, blob['n_train'], json.loads(blob['info']))
+# %% ../nbs/07_train.ipynb #f31a89ee
+@patch
+def read_panel(self: FittedMMM, source) -> Panel:
+    "Load `source` with the model's column mapping and holdout (the panel its predictions and plans are made on)."
+    c = self.columns
+    # the spend list as saved, blanks (channels without spend) included: it pairs by position (`detect_columns`)
+    return load_panel(
+        source,
+        region=c.region if c.region is not None else '',
+        time=c.time,
+        target=c.target,
+        media=c.media,
+        spend=list(c.spend),
+        controls=c.controls,
+        holdout_weeks=len(self.times) - self.n_train,
+        kpi_value=c.kpi_value,
+        labels=dict(c.labels),
+    )
 
 
+# %% ../nbs/07_train.ipynb #a55d5d94
+@patch
+@torch.no_grad()
+def components(
+    self: FittedMMM,
+    panel: Panel,
+    members: bool = False,  # True: every member's, with a leading [members] axis
+) -> dict:
+    """Every additive component in KPI units (numpy): prediction/baseline/trend/seasonality [R,T], controls [R,T,K],
+    channels [R,T,C]; plus coefficients [R,T,C] (scaled). The ensemble's mean unless `members`."""
+    self.check_panel(panel)
+    self.model.eval()
+    t = panel_tensors(panel, self.scaler)
+    out = self.model(t['media'], t['controls'], self._season(panel.times))
+    scale = lambda x: x * self.scaler.kpi_scale.reshape((1, -1) + (1,) * (x.ndim - 2))
+    res = {
+        k: scale(out[k].numpy().astype('float64'))
+        for k in ('prediction', 'baseline', 'trend', 'seasonality', 'controls', 'channels')
+    }
+    res.update({k: out[k].numpy() for k in ('coefficients', 'adstocked', 'saturated')})
+    # every component is additive, so the members' means add up to the mean prediction exactly
+    return res if members else {k: v.mean(0) for k, v in res.items()}
+
+
+# %% ../nbs/07_train.ipynb #6f736896
+@patch
+def predict(self: FittedMMM, panel: Panel, members: bool = False) -> np.ndarray:
+    "Predicted KPI [regions, weeks] in KPI units (the ensemble's mean; `members`: [members, regions, weeks])."
+    return self.components(panel, members)['prediction']
+
+
+# %% ../nbs/07_train.ipynb #2b533cd0
+@patch
+def evaluate(self: FittedMMM, panel: Panel) -> dict:
+    "Train and holdout metrics (KPI units) next to the naive baselines on the same split."
+    pred, n = self.predict(panel), self.n_train
+    res = dict(train=regression_metrics(panel.kpi[:, :n], pred[:, :n], panel.mask[:, :n]))
+    if panel.n_weeks > n:
+        res['holdout'] = regression_metrics(panel.kpi[:, n:], pred[:, n:], panel.mask[:, n:])
+        res['baselines'] = baseline_metrics(panel.kpi, panel.mask, n)
+    return res
+
+
+# %% ../nbs/07_train.ipynb #b0153af1
+@patch
+def parameters_table(self: FittedMMM, interval: float | None = None) -> pd.DataFrame:
+    """Learned marketing parameters per channel (ensemble mean, and `_lo`/`_hi` at `interval`, default
+    `report.interval`): adstock decay, Hill half-saturation (x region mean) and slope, mean coefficient."""
+    m, level = self.model, interval or self.config.report.interval
+    cols = dict(channel=self.channels)
+    for name, v in dict(
+        adstock_decay=m.adstock_decay,
+        hill_half_saturation=m.half_saturation,
+        hill_slope=m.slope,
+        coefficient=m.coef,
+    ).items():
+        cols[name], cols[f'{name}_lo'], cols[f'{name}_hi'] = ensemble_interval(v.detach().numpy(), level)
+    return pd.DataFrame(cols)
+
+
+# %% ../nbs/07_train.ipynb #83f6c84f
+@patch
+def edges(self: FittedMMM, threshold: float = 0.05) -> pd.DataFrame:
+    "Learned channel graph: source, target, weight (acyclic)."
+    return self.model.dag.edges(threshold)
+
+
+# %% ../nbs/07_train.ipynb #e7c2dab0
+@patch
+def save(self: FittedMMM, path) -> Path:
+    "Save to one file (tensors + plain data only, loadable with `weights_only=True`)."
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    c = self.columns
+    times = time_labels(self.times)
+    blob = dict(
+        format=self.FORMAT,
+        library='deepcausal_nb',
+        version=deepcausal_nb.__version__,
+        config=json.dumps(config_to_dict(self.config)),
+        columns=json.dumps(
+            {k: v for k, v in asdict(c).items() if k not in ('ignored', 'detected')}
+        ),  # every field `load` rebuilds the map from
+        regions=[str(r) for r in self.regions],
+        times=times,
+        dates=isinstance(self.times, pd.DatetimeIndex),
+        n_train=self.n_train,
+        n_fit=int(self.model.n_fit),
+        members=self.members,
+        info=json.dumps(self.info),
+        scaler={
+            k: torch.tensor(np.asarray(getattr(self.scaler, k)))
+            for k in ('kpi_scale', 'media_scale', 'control_mean', 'control_std')
+        },
+        state=self.model.state_dict(),
+    )
+    tmp = path.with_name(path.name + '.tmp')
+    torch.save(blob, tmp)
+    tmp.replace(path)  # atomic: a crash never leaves half a file
+    return path
+
+
+# %% ../nbs/07_train.ipynb #f809f2ac
 _FORMAT2_NAMES = {
     'gru.weight_ih_l0': 'gru_ih',
     'gru.weight_hh_l0': 'gru_hh',
@@ -753,6 +858,8 @@ _FORMAT2_NAMES = {
     'coef_head.weight': 'head_w',
     'coef_head.bias': 'head_b',
 }
+
+
 _SHARED_BUFFERS = ('basis', 'half_saturation_centre', 'control_reference', 'dag.mask')
 
 
@@ -761,9 +868,62 @@ def _from_format2(state: dict) -> dict:
     return {_FORMAT2_NAMES.get(k, k): v if k in _SHARED_BUFFERS else v[None] for k, v in state.items()}
 
 
+# %% ../nbs/07_train.ipynb #4745414a
+@patch(cls_method=True)
+def load(cls: FittedMMM, path) -> 'FittedMMM':
+    "Load a model saved by `save`; no code is executed from the file."
+    path = Path(path)
+    if not path.is_file():
+        raise ModelFileError(f'{path}: no such model file')
+    try:
+        blob = torch.load(path, map_location='cpu', weights_only=True)
+    except Exception as e:
+        raise ModelFileError(
+            f'{path}: not a readable deepcausal_nb model file ({type(e).__name__}); re-fit or restore it'
+        ) from None
+    if not isinstance(blob, dict) or blob.get('library') != 'deepcausal_nb':
+        raise ModelFileError(f'{path}: not a deepcausal_nb model file')
+    old = blob.get('format') == 2
+    if old:
+        blob = dict(blob, members=1, state=_from_format2(blob['state']))
+    elif blob.get('format') != cls.FORMAT:
+        raise ModelFileError(
+            f'{path}: saved with model format {blob.get("format")} (deepcausal_nb {blob.get("version")}); '
+            f'this is deepcausal_nb {deepcausal_nb.__version__} (format {cls.FORMAT}): '
+            're-fit the model with this version'
+        )
+    cfg = config_from_dict(json.loads(blob['config']))
+    cols = ColumnMap(**json.loads(blob['columns']), ignored=[])
+    times = (
+        pd.DatetimeIndex(pd.to_datetime(blob['times']), name=cols.time)
+        if blob['dates']
+        else pd.Index(blob['times'], name=cols.time)
+    )
+    s = blob['scaler']
+    scaler = PanelScaler(
+        blob['n_train'], *(s[k].numpy() for k in ('kpi_scale', 'media_scale', 'control_mean', 'control_std'))
+    )
+    model = DeepCausalMMM(
+        len(blob['regions']), cols.media, len(cols.controls), cfg.model, members=blob['members']
+    ).set_fit_weeks(len(times), blob['n_fit'])
+    if old:
+        blob['state'].update(
+            {k: v for k, v in model.state_dict().items() if k in model.DRAWS}
+        )  # format 2 had no prior draws
+    blob['state'].setdefault('week_effect', model.week_effect.detach())  # saved before week effects existed: none
+    try:
+        model.load_state_dict(blob['state'])
+    except RuntimeError as e:
+        raise ModelFileError(
+            f'{path}: weights do not match the model they describe ({str(e).splitlines()[0]})'
+        ) from None
+    return cls(model.eval(), scaler, cfg, cols, blob['regions'], times, blob['n_train'], json.loads(blob['info']))
+
+
 # %% ../nbs/07_train.ipynb #3899021a
 def _priors(panel: Panel, scaler: PanelScaler, n_train: int, mc) -> dict:
-    "Centres of the half-saturation prior (each channel's mean scaled activity, ≈ 1 by construction) and the controls' reference values."
+    """Centres of the half-saturation prior (each channel's mean scaled activity, ≈ 1 by construction) and the controls'
+    reference values."""
     x = scaler.transform(panel)['media'][:, :n_train]  # [R, T, C]
     on = np.broadcast_to(panel.mask[:, :n_train, None], x.shape)
     centre = np.where(on, x, 0).sum((0, 1)) / np.maximum(on.sum((0, 1)), 1)
@@ -776,35 +936,22 @@ def _priors(panel: Panel, scaler: PanelScaler, n_train: int, mc) -> dict:
     )
 
 
+# %% ../nbs/07_train.ipynb #a03600f2
 def validation_weeks(n_train: int, val_weeks: int) -> torch.Tensor:
     "Positions of the early-stopping weeks: `val_weeks` spread evenly through the training weeks, away from both ends."
     return torch.linspace(MIN_TRAIN_WEEKS // 2, n_train - 2, val_weeks).round().long().unique()
 
 
-def fit(
-    panel: Panel,  # the data (see `load_panel`)
-    config: MMMConfig | None = None,  # defaults: `load_config()` (settings.ini)
-    holdout_weeks: int | None = None,  # last weeks kept out of everything fitted; default config.data.holdout_weeks
-    progress=None,  # tqdm bar (bool; default config.train.progress), or a text file to write a plain bar to (a report's CLI shows it)
-    checkpoint=None,  # path: the model so far is saved there every `checkpoint_every` epochs (a killed fit leaves it)
-    checkpoint_every: int = 50,
-    experiments=None,  # lift tests: a file, a DataFrame (see `read_experiments`) or its checked table; the fit is calibrated on them
-    compare: bool = True,  # with tests: also fit one member without them, for the lifts 'before calibration'
-) -> FittedMMM:
-    "Fit the DeepCausalMMM on `panel`'s training weeks: the MAP of its priors and the data, or early stopping on carved weeks (`train.val_weeks`)."
-    cfg = copy.deepcopy(config or load_config())
-    tc = cfg.train
-    holdout = cfg.data.holdout_weeks if holdout_weeks is None else holdout_weeks
-    cfg.data.holdout_weeks = holdout
-    progress = tc.progress if progress is None else progress
-    n_train = split_weeks(panel, holdout)
-    if not panel.mask[:, :n_train].any():
-        raise TrainingError('no observed KPI in the training weeks')
+# %% ../nbs/07_train.ipynb #40c19b85
+def _switch_off(panel: Panel, cfg: MMMConfig, n_train: int) -> list[str]:
+    """Turn off in `cfg` what the panel has too few weeks or regions to learn, with a note for each; check
+    `model.modulation`."""
     notes = []
     if cfg.model.n_fourier and n_train < cfg.model.season_min_weeks:
         # a yearly pattern seen once cannot be told apart from a trend: learned seasonality would extrapolate noise
         notes.append(
-            f'seasonality off: {n_train} training weeks < model.season_min_weeks={cfg.model.season_min_weeks} (a yearly pattern seen '
+            f'seasonality off: {n_train} training weeks < model.season_min_weeks={cfg.model.season_min_weeks} '
+            f'(a yearly pattern seen '
             f'less than twice cannot be told from a trend; lower model.season_min_weeks to force it)'
         )
         cfg.model.n_fourier = 0
@@ -812,7 +959,8 @@ def fit(
         # in a single series (or a handful) a channel whose effect drifts and a baseline that drifts fit the data
         # equally well: without regions to tell them apart, time-varying coefficients only fit noise
         notes.append(
-            f'time-varying coefficients off: {panel.n_regions} region(s) < model.modulation_min_regions={cfg.model.modulation_min_regions}'
+            f'time-varying coefficients off: {panel.n_regions} region(s) < '
+            f'model.modulation_min_regions={cfg.model.modulation_min_regions}'
         )
         cfg.model.coef_log_range = 0.0
     if cfg.model.modulation not in ('region', 'shared'):
@@ -820,12 +968,126 @@ def fit(
     if cfg.model.week_effects_sd > 0 and panel.n_regions < cfg.model.week_effects_min_regions:
         # in one series (or a handful) a week's own effect takes whatever the media did that week
         notes.append(
-            f'week effects off: {panel.n_regions} region(s) < model.week_effects_min_regions={cfg.model.week_effects_min_regions}'
+            f'week effects off: {panel.n_regions} region(s) < '
+            f'model.week_effects_min_regions={cfg.model.week_effects_min_regions}'
         )
         cfg.model.week_effects_sd = 0.0
-    t0 = time.perf_counter()
-    torch.set_num_threads(max(1, min(torch.get_num_threads(), 4)))
-    few_malloc_arenas()
+    return notes
+
+
+# %% ../nbs/07_train.ipynb #c2504ed7
+def _validation(tc, n_train: int, fit_mask: torch.Tensor, notes: list) -> tuple:
+    """Early stopping's weeks: how many (0: none), their positions and their cells [R, T] (None without); a note when it
+    never starts."""
+    # validation (optional): weeks spread evenly through the training period, so that the level interpolates
+    # across them and their error measures the media, control and season fit rather than a trend's extrapolation
+    val = tc.val_weeks if n_train - tc.val_weeks >= MIN_TRAIN_WEEKS and tc.val_weeks > 0 else 0
+    if val and tc.epochs <= tc.min_epochs:
+        msg = (
+            f'train.epochs={tc.epochs} <= train.min_epochs={tc.min_epochs}: early stopping never starts; '
+            'the last weights are kept'
+        )
+        warnings.warn(msg)
+        notes.append(msg)
+    weeks = val_mask = None
+    if val:
+        weeks = validation_weeks(n_train, val)
+        val_mask = torch.zeros_like(fit_mask)
+        val_mask[:, weeks] = fit_mask[:, weeks]
+    return val, weeks, val_mask
+
+
+# %% ../nbs/07_train.ipynb #35aa56ac
+def _calibration(experiments, panel: Panel, scaler: PanelScaler, tc, members: int, device) -> tuple:
+    "The lift tests' checked table (None without tests), and `_run`'s `calibration` for a slice of the members."
+    if experiments is None:
+        return None, lambda sl: None
+    table = (
+        experiments
+        if isinstance(experiments, pd.DataFrame) and 'channel_index' in experiments
+        else read_experiments(experiments, panel)
+    )
+    design = experiment_design(table, panel, scaler).to(device)
+    # member m > 0 calibrates on its own draw of each measured lift (lift + se·ε), as its priors are its own draws
+    eps = [
+        np.zeros(len(table))
+        if k == 0 or not tc.prior_draws
+        else np.random.default_rng([tc.seed, k, 3]).standard_normal(len(table))
+        for k in range(members)
+    ]
+    target = design.lift + design.se * torch.tensor(np.stack(eps), dtype=torch.float32, device=device)
+    return table, lambda sl: dict(design=design, target=target[sl], weight=tc.experiment_weight)
+
+
+# %% ../nbs/07_train.ipynb #aae99995
+def _business(media_prior: MediaPriorDesign | None, members: int, tc, device):
+    "`_run`'s `media_prior` for a slice of the members (None without business priors): each member's centres."
+    if media_prior is None:
+        return lambda sl: None
+    media_prior = media_prior.to(device)
+    centres = media_prior_centres(media_prior, members, tc.seed, tc.prior_draws).to(device)
+    return lambda sl: dict(design=media_prior, centre=centres[sl])
+
+
+# %% ../nbs/07_train.ipynb #0aa29669
+@dataclass
+class _Fitting:
+    "One fit's inputs, prepared once (`_prepare`), and its model so far."
+
+    panel: Panel
+    cfg: MMMConfig
+    n_train: int
+    progress: object  # as `fit`'s
+    scaler: PanelScaler
+    device: torch.device
+    t: dict  # `panel_tensors`, on the device
+    season: torch.Tensor  # Fourier features of the weeks
+    kpi_scale: torch.Tensor  # [R]
+    fit_mask: torch.Tensor  # [R, T] the training cells with a KPI
+    val_mask: torch.Tensor | None  # [R, T] early stopping's cells (`_validation`)
+    weeks: torch.Tensor | None  # their weeks
+    init_level: torch.Tensor  # [R] the regional levels' start
+    priors: dict  # `_priors`
+    members: int
+    weights: torch.Tensor | None  # [M, R, T] `resample_weights`; None for one member
+    calib: object  # `_calibration`'s function of a members slice
+    business: object  # `_business`'s function of a members slice
+    table: pd.DataFrame | None  # the lift tests
+    info: dict
+    model: DeepCausalMMM | None = None
+
+    def build(self, members: int, first_member: int = 0) -> DeepCausalMMM:
+        "`_build` on this fit's data."
+        return _build(
+            self.panel, self.cfg, self.n_train, self.init_level, self.priors, self.device, members, first_member
+        )
+
+    def run(self, model: DeepCausalMMM, fit_mask, epochs: int, val_mask, desc: str, **kw) -> dict:
+        "`_run` on this fit's data."
+        return _run(
+            model, self.t, self.season, self.cfg, fit_mask, epochs, self.kpi_scale, val_mask, desc, self.progress, **kw
+        )
+
+    def snapshot(self, extra=None) -> FittedMMM:
+        "The fit so far as a `FittedMMM` (a copy, on the CPU), its `info` updated with `extra`."
+        m = copy.deepcopy(self.model).cpu().eval()
+        p = self.panel
+        return FittedMMM(
+            m,
+            self.scaler,
+            self.cfg,
+            p.columns,
+            list(p.regions),
+            p.times,
+            self.n_train,
+            dict(self.info, **(extra or {})),
+        )
+
+
+# %% ../nbs/07_train.ipynb #a6c5ef5e
+def _prepare(panel: Panel, cfg: MMMConfig, n_train: int, notes: list, progress, experiments) -> _Fitting:
+    "Scale the panel, move it to the device and set up everything the fit's runs share."
+    tc = cfg.train
     scaler = PanelScaler.fit(panel, n_train)
     device = resolve_device(tc.device)
     t = {k: v.to(device) for k, v in panel_tensors(panel, scaler).items()}
@@ -836,176 +1098,169 @@ def fit(
     media_prior = media_prior_design(panel, scaler, cfg.model)  # checked against the data before any training
     fit_mask = t['mask'].clone()
     fit_mask[:, n_train:] = False
-    # validation (optional): weeks spread evenly through the training period, so that the level interpolates
-    # across them and their error measures the media, control and season fit rather than a trend's extrapolation
-    val = tc.val_weeks if n_train - tc.val_weeks >= MIN_TRAIN_WEEKS and tc.val_weeks > 0 else 0
-    if val and tc.epochs <= tc.min_epochs:
-        msg = f'train.epochs={tc.epochs} <= train.min_epochs={tc.min_epochs}: early stopping never starts; the last weights are kept'
-        warnings.warn(msg)
-        notes.append(msg)
-    val_mask = None
-    if val:
-        weeks = validation_weeks(n_train, val)
-        val_mask = torch.zeros_like(fit_mask)
-        val_mask[:, weeks] = fit_mask[:, weeks]
+    val, weeks, val_mask = _validation(tc, n_train, fit_mask, notes)
     init_level = (t['kpi'] * fit_mask).sum(1) / fit_mask.sum(1).clamp_min(1) - cfg.model.coef_init * 0.5
     priors = _priors(panel, scaler, n_train, cfg.model)
     members = max(1, tc.members)
-    calib = lambda sl: None
-    if experiments is not None:
-        table = (
-            experiments
-            if isinstance(experiments, pd.DataFrame) and 'channel_index' in experiments
-            else read_experiments(experiments, panel)
-        )
-        design = experiment_design(table, panel, scaler).to(device)
-        # member m > 0 calibrates on its own draw of each measured lift (lift + se·ε), as its priors are its own draws
-        eps = [
-            np.zeros(len(table))
-            if k == 0 or not tc.prior_draws
-            else np.random.default_rng([tc.seed, k, 3]).standard_normal(len(table))
-            for k in range(members)
-        ]
-        target = design.lift + design.se * torch.tensor(np.stack(eps), dtype=torch.float32, device=device)
-        calib = lambda sl: dict(design=design, target=target[sl], weight=tc.experiment_weight)
-    business = lambda sl: None
-    if media_prior is not None:
-        media_prior = media_prior.to(device)
-        centres = media_prior_centres(media_prior, members, tc.seed, tc.prior_draws).to(device)
-        business = lambda sl: dict(design=media_prior, centre=centres[sl])
+    table, calib = _calibration(experiments, panel, scaler, tc, members, device)
+    business = _business(media_prior, members, tc, device)
     weights = resample_weights(fit_mask, members, tc.resample_weeks, tc.seed) if members > 1 else None
-    warm = members > 1 and tc.member_epochs > 0
-    first = 1 if warm else members  # members fitted from their own random start
-    w1 = None if weights is None else weights[:first]
     info = dict(val_weeks=val, phases=[], notes=notes, members=members)
-    model = None
+    return _Fitting(
+        panel,
+        cfg,
+        n_train,
+        progress,
+        scaler,
+        device,
+        t,
+        season,
+        kpi_scale,
+        fit_mask,
+        val_mask,
+        weeks,
+        init_level,
+        priors,
+        members,
+        weights,
+        calib,
+        business,
+        table,
+        info,
+    )
 
-    def snapshot(extra=None) -> FittedMMM:
-        m = copy.deepcopy(model).cpu().eval()
-        return FittedMMM(
-            m, scaler, cfg, panel.columns, list(panel.regions), panel.times, n_train, dict(info, **(extra or {}))
+
+# %% ../nbs/07_train.ipynb #67bb8e93
+def _fit_first(f: _Fitting, first: int, desc: str, on_epoch) -> dict:
+    """Fit the first `first` members: to convergence, or early stopping then a refit on all training weeks (`f.info`'s
+    phases)."""
+    tc, sl, n_train = f.cfg.train, slice(0, first), f.n_train
+    w1 = None if f.weights is None else f.weights[:first]
+    kw = dict(on_epoch=on_epoch, weights=w1, calibration=f.calib(sl), media_prior=f.business(sl))
+    if f.val_mask is None:
+        r = f.run(f.model, f.fit_mask, tc.epochs, None, desc, **kw)
+        f.info['phases'].append(dict(weeks=n_train, epochs=len(r['history']['loss'])))
+        return r
+    r = f.run(f.model, f.fit_mask & ~f.val_mask, tc.epochs, f.val_mask, f'{desc} (early-stopping phase)', **kw)
+    f.info['phases'].append(
+        dict(
+            weeks=n_train - len(f.weeks),
+            epochs=len(r['history']['loss']),
+            best_epoch=r['best_epoch'],
+            best_val_rmse=r['best_val_rmse'],
         )
+    )
+    if not r['interrupted'] and tc.refit_epochs > 0:
+        # phase 2: continue from the best weights with the validation weeks back in, at a low learning rate
+        r2 = f.run(
+            f.model, f.fit_mask, tc.refit_epochs, None, f'{desc} (refit on all training weeks)', lr_scale=0.05, **kw
+        )
+        f.info['phases'].append(dict(weeks=n_train, epochs=len(r2['history']['loss'])))
+        for k, v in r2['history'].items():
+            r['history'].setdefault(k, []).extend(v)
+        r['interrupted'] = r2['interrupted']
+    return r
+
+
+# %% ../nbs/07_train.ipynb #6947b01b
+def _fit_members(f: _Fitting, r: dict) -> DeepCausalMMM:
+    "The members after the first, fitted from member 0's weights on their own resamples; the whole ensemble."
+    tc, members = f.cfg.train, f.members
+    # the other members start at member 0's posterior mode and move to their own resample's: a short second
+    # fit, batched, instead of `members - 1` full ones (each member still has its own objective and gradient)
+    rest = _broadcast(f.model, f.build(members - 1, first_member=1))
+    rest.jitter([np.random.default_rng([tc.seed, k, 2]) for k in range(1, members)], tc.member_jitter)
+    rb = f.run(
+        rest,
+        f.fit_mask,
+        tc.member_epochs,
+        None,
+        f'fit (members 2-{members})',
+        lr_peak=tc.member_lr,
+        weights=f.weights[1:],
+        calibration=f.calib(slice(1, None)),
+        media_prior=f.business(slice(1, None)),
+    )
+    f.info['members_phase'] = dict(
+        members=members - 1, epochs=len(rb['history']['loss'])
+    )  # outside `phases`: those trace member 0's history
+    r['history']['members_loss'] = rb['history']['loss']
+    r['interrupted'] = rb['interrupted']
+    return _join([f.model, rest], f.build(members))
+
+
+# %% ../nbs/07_train.ipynb #d9dd8e32
+def _train(f: _Fitting, checkpoint, checkpoint_every: int) -> dict:
+    """Fit member 0 (every member, when all start apart), then the others from it, into `f.model`; a diverged fit's
+    error carries its last good weights."""
+    tc = f.cfg.train
+    warm = f.members > 1 and tc.member_epochs > 0
+    first = 1 if warm else f.members  # members fitted from their own random start
 
     def on_epoch(epoch):
         if checkpoint and epoch % checkpoint_every == checkpoint_every - 1:
-            snapshot(dict(checkpoint_epoch=epoch)).save(checkpoint)
+            f.snapshot(dict(checkpoint_epoch=epoch)).save(checkpoint)
 
     desc = 'fit' if first == 1 else f'fit ({first} members)'
     try:
-        model = _build(panel, cfg, n_train, init_level, priors, device, first)
-        if not val:
-            r = _run(
-                model,
-                t,
-                season,
-                cfg,
-                fit_mask,
-                tc.epochs,
-                kpi_scale,
-                None,
-                desc,
-                progress,
-                on_epoch=on_epoch,
-                weights=w1,
-                calibration=calib(slice(0, first)),
-                media_prior=business(slice(0, first)),
-            )
-            info['phases'].append(dict(weeks=n_train, epochs=len(r['history']['loss'])))
-        else:
-            r = _run(
-                model,
-                t,
-                season,
-                cfg,
-                fit_mask & ~val_mask,
-                tc.epochs,
-                kpi_scale,
-                val_mask,
-                f'{desc} (early-stopping phase)',
-                progress,
-                on_epoch=on_epoch,
-                weights=w1,
-                calibration=calib(slice(0, first)),
-                media_prior=business(slice(0, first)),
-            )
-            info['phases'].append(
-                dict(
-                    weeks=n_train - len(weeks),
-                    epochs=len(r['history']['loss']),
-                    best_epoch=r['best_epoch'],
-                    best_val_rmse=r['best_val_rmse'],
-                )
-            )
-            if not r['interrupted'] and tc.refit_epochs > 0:
-                # phase 2: continue from the best weights with the validation weeks back in, at a low learning rate
-                r2 = _run(
-                    model,
-                    t,
-                    season,
-                    cfg,
-                    fit_mask,
-                    tc.refit_epochs,
-                    kpi_scale,
-                    None,
-                    f'{desc} (refit on all training weeks)',
-                    progress,
-                    lr_scale=0.05,
-                    on_epoch=on_epoch,
-                    weights=w1,
-                    calibration=calib(slice(0, first)),
-                    media_prior=business(slice(0, first)),
-                )
-                info['phases'].append(dict(weeks=n_train, epochs=len(r2['history']['loss'])))
-                for k, v in r2['history'].items():
-                    r['history'].setdefault(k, []).extend(v)
-                r['interrupted'] = r2['interrupted']
+        f.model = f.build(first)
+        r = _fit_first(f, first, desc, on_epoch)
         if warm and not r['interrupted']:
-            # the other members start at member 0's posterior mode and move to their own resample's: a short second
-            # fit, batched, instead of `members - 1` full ones (each member still has its own objective and gradient)
-            rest = _broadcast(
-                model, _build(panel, cfg, n_train, init_level, priors, device, members - 1, first_member=1)
-            )
-            rest.jitter([np.random.default_rng([tc.seed, k, 2]) for k in range(1, members)], tc.member_jitter)
-            rb = _run(
-                rest,
-                t,
-                season,
-                cfg,
-                fit_mask,
-                tc.member_epochs,
-                kpi_scale,
-                None,
-                f'fit (members 2-{members})',
-                progress,
-                lr_peak=tc.member_lr,
-                weights=weights[1:],
-                calibration=calib(slice(1, None)),
-                media_prior=business(slice(1, None)),
-            )
-            info['members_phase'] = dict(
-                members=members - 1, epochs=len(rb['history']['loss'])
-            )  # outside `phases`: those trace member 0's history
-            r['history']['members_loss'] = rb['history']['loss']
-            r['interrupted'] = rb['interrupted']
-            model = _join([model, rest], _build(panel, cfg, n_train, init_level, priors, device, members))
+            f.model = _fit_members(f, r)
     except TrainingError as e:
-        if model is not None:
-            e.fitted = snapshot(dict(diverged=str(e)))
+        if f.model is not None:
+            e.fitted = f.snapshot(dict(diverged=str(e)))
         raise
-    info.update(
+    return r
+
+
+# %% ../nbs/07_train.ipynb #692c3c64
+def fit(
+    panel: Panel,  # the data (see `load_panel`)
+    config: MMMConfig | None = None,  # defaults: `load_config()` (settings.ini)
+    holdout_weeks: int | None = None,  # last weeks kept out of everything fitted; default config.data.holdout_weeks
+    # tqdm bar (bool; default config.train.progress), or a text file to write a plain bar to
+    # (a report's CLI shows it)
+    progress=None,
+    checkpoint=None,  # path: the model so far is saved there every `checkpoint_every` epochs (a killed fit leaves it)
+    checkpoint_every: int = 50,
+    # lift tests: a file, a DataFrame (see `read_experiments`) or its checked table; the fit is calibrated on them
+    experiments=None,
+    compare: bool = True,  # with tests: also fit one member without them, for the lifts 'before calibration'
+) -> FittedMMM:
+    """Fit the DeepCausalMMM on `panel`'s training weeks: the MAP of its priors and the data, or early stopping on
+    carved weeks (`train.val_weeks`)."""
+    cfg = copy.deepcopy(config or load_config())
+    tc = cfg.train
+    holdout = cfg.data.holdout_weeks if holdout_weeks is None else holdout_weeks
+    cfg.data.holdout_weeks = holdout
+    progress = tc.progress if progress is None else progress
+    n_train = split_weeks(panel, holdout)
+    if not panel.mask[:, :n_train].any():
+        raise TrainingError('no observed KPI in the training weeks')
+    notes = _switch_off(panel, cfg, n_train)
+    t0 = time.perf_counter()
+    torch.set_num_threads(max(1, min(torch.get_num_threads(), 4)))
+    few_malloc_arenas()
+    f = _prepare(panel, cfg, n_train, notes, progress, experiments)
+    r = _train(f, checkpoint, checkpoint_every)
+    f.info.update(
         interrupted=r['interrupted'],
         epochs=len(r['history']['loss']),
         history=r['history'],
         fit_seconds=time.perf_counter() - t0,
-        device=str(device),
+        device=str(f.device),
     )
-    fitted = FittedMMM(model.cpu().eval(), scaler, cfg, panel.columns, list(panel.regions), panel.times, n_train, info)
-    return fitted if experiments is None else _calibrated(fitted, panel, cfg, table, holdout, progress, compare)
+    fitted = FittedMMM(
+        f.model.cpu().eval(), f.scaler, cfg, panel.columns, list(panel.regions), panel.times, n_train, f.info
+    )
+    return fitted if experiments is None else _calibrated(fitted, panel, cfg, f.table, holdout, progress, compare)
 
 
 # %% ../nbs/07_train.ipynb #f7ca1b01
 def fitted_lifts(fitted: FittedMMM, panel: Panel, table: pd.DataFrame) -> np.ndarray:
-    "Each member's lift of each test [members, E] in KPI units, from the fitted model's counterfactual engine (`model_lifts`)."
+    """Each member's lift of each test [members, E] in KPI units, from the fitted model's counterfactual engine
+    (`model_lifts`)."""
     t = panel_tensors(panel, fitted.scaler)
     with torch.no_grad():
         out = fitted.model(t['media'], t['controls'], fitted._season(panel.times))
@@ -1017,6 +1272,7 @@ def fitted_lifts(fitted: FittedMMM, panel: Panel, table: pd.DataFrame) -> np.nda
         )
 
 
+# %% ../nbs/07_train.ipynb #4ae7936d
 def experiment_table(
     table: pd.DataFrame,  # from `read_experiments`
     lifts,  # [members, E] the calibrated model's lift of each test
@@ -1025,7 +1281,8 @@ def experiment_table(
     used=None,  # [E] bool: tests the final fit was calibrated on (False: a conflict, left out)
     data=None,  # [E, 2] the panel's own estimate of each lift and its se (`data_lift`)
 ) -> pd.DataFrame:
-    "Measured vs model lift of each test: the model's lift and interval, the lift before calibration, the miss in standard errors, conflicts."
+    """Measured vs model lift of each test: the model's lift and interval, the lift before calibration, the miss in
+    standard errors, conflicts."""
     point, lo, hi = ensemble_interval(np.asarray(lifts, dtype='float64'), level)
     out = table[['channel', 'start', 'end', 'regions', 'spend_change', 'lift', 'lift_se', 'measure_weeks_after']].copy()
     out[['start', 'end']] = out[['start', 'end']].astype(str)
@@ -1039,14 +1296,16 @@ def experiment_table(
     return out
 
 
+# %% ../nbs/07_train.ipynb #0b1466cb
 def _calibrated(
     fitted: FittedMMM, panel: Panel, cfg: MMMConfig, table: pd.DataFrame, holdout: int, progress, compare: bool
 ) -> FittedMMM:
-    """Record each test's measured and modelled lift (and, with `compare`, a one-member fit's lift without the tests). A test
-    contradicts the data (or the other tests) when the calibrated fit still misses it by more than `train.conflict_z` standard
-    errors, when it claims more than `train.conflict_ratio` times the lift of the fit without tests, or when it lies more than
-    `train.conflict_z` standard errors from the panel's own estimate (`data_lift`): it is reported as a conflict and the model
-    is refitted without it, so that it is not silently absorbed."""
+    """Record each test's measured and modelled lift (and, with `compare`, a one-member fit's lift without the tests). A
+    test contradicts the data (or the other tests) when the calibrated fit still misses it by more than
+    `train.conflict_z` standard errors, when it claims more than `train.conflict_ratio` times the lift of the fit
+    without tests, or when it lies more than `train.conflict_z` standard errors from the panel's own estimate
+    (`data_lift`): it is reported as a conflict and the model is refitted without it, so that it is not silently
+    absorbed."""
     tc = cfg.train
     before = None
     if compare:
@@ -1057,8 +1316,8 @@ def _calibrated(
     measured, se = table.lift.to_numpy(), table.lift_se.to_numpy()
     used = np.abs(lifts.mean(0) - measured) / se <= tc.conflict_z
     if before is not None:
-        # unmeasured demand makes the data over-credit a channel, rarely hide most of it: a test that claims several times
-        # the effect the data alone show (beyond its own error) is more likely wrong than the data
+        # unmeasured demand makes the data over-credit a channel, rarely hide most of it: a test that claims several
+        # times the effect the data alone show (beyond its own error) is more likely wrong than the data
         used &= ~(
             (np.abs(measured) - tc.conflict_ratio * np.abs(before) > 2 * se) & (np.sign(measured) == np.sign(before))
         )

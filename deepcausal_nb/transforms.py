@@ -7,12 +7,11 @@ __all__ = ['adstock_kernel', 'geometric_adstock', 'hill_logistic', 'hill']
 
 # %% ../nbs/04_transforms.ipynb #640fbe32
 import torch
-import torch.nn.functional as F
 from torch import Tensor
 from scipy.special import expit
 
 
-# %% ../nbs/04_transforms.ipynb #f8f4f6a4
+# %% ../nbs/04_transforms.ipynb #aa62a09c
 def adstock_kernel(
     theta: Tensor,  # [..., channels] decay in [0, 1) (a leading members axis is allowed)
     max_lag: int,  # kernel length in weeks
@@ -23,13 +22,17 @@ def adstock_kernel(
     return w / w.sum(-1, keepdim=True)
 
 
+# %% ../nbs/04_transforms.ipynb #337c8232
 def geometric_adstock(
     x: Tensor,  # media [regions, weeks, channels]
     theta: Tensor,  # decay per channel [channels], or per member and channel [members, channels]
     max_lag: int = 52,  # longest carry-over considered (weeks)
     warmup: int = 4,  # weeks averaged to estimate the stock before the panel; 0 = empty stock
 ) -> Tensor:  # adstocked media [regions, weeks, channels] ([members, regions, weeks, channels])
-    "Normalised geometric carry-over along the weeks axis: one causal FFT convolution (for every ensemble member at once)."
+    (
+        "Normalised geometric carry-over along the weeks axis: one causal FFT convolution (for every ensemble member "
+        "at once)."
+    )  # fmt: skip
     R, T, C = x.shape
     L = max(1, min(max_lag, T))
     k = adstock_kernel(theta, L)  # [(M,) C, L], lag 0 first
@@ -49,7 +52,7 @@ def geometric_adstock(
     return out.transpose(-1, -2)
 
 
-# %% ../nbs/04_transforms.ipynb #c5e4b73c
+# %% ../nbs/04_transforms.ipynb #c21a1633
 def hill_logistic(
     log_z,  # log adstocked media [..., channels]: a numpy array or a tensor (-inf at zero)
     log_half_saturation,  # log K [channels]
@@ -60,6 +63,7 @@ def hill_logistic(
     return torch.sigmoid(x) if isinstance(x, Tensor) else expit(x)
 
 
+# %% ../nbs/04_transforms.ipynb #04843004
 def hill(
     z: Tensor,  # adstocked media >= 0 [..., channels]
     half_saturation: Tensor,  # K > 0 [channels]

@@ -168,7 +168,8 @@ def test_killed_fit_leaves_a_loadable_checkpoint(tmp_path):
 
 @pytest.fixture(scope='module')
 def calibrated_run(tmp_path_factory):
-    "A confounded panel with 2 lift tests (`simulate --experiments`) and a fit calibrated on them (tests below share it)."
+    """A confounded panel with 2 lift tests (`simulate --experiments`) and a fit calibrated on them (tests below share
+    it)."""
     d = tmp_path_factory.mktemp('calibrated')
     r = cli(
         'simulate',
@@ -222,7 +223,7 @@ def test_confounded_simulation_and_calibrated_fit(calibrated_run, tmp_path):
     assert r.returncode == 2 and "row 1: channel 'serch_impressions'" in r.stderr and 'did you mean' in r.stderr
     assert not (tmp_path / 'badrun' / 'model.pt').exists()
     assert (
-        sum(l.startswith('lift test ') for l in fitted.stdout.splitlines()) == 2
+        sum(line.startswith('lift test ') for line in fitted.stdout.splitlines()) == 2
         and 'before calibration' in fitted.stdout
     )
     run = json.loads((d / 'run' / 'run.json').read_text())['experiments']
@@ -233,7 +234,9 @@ def test_confounded_simulation_and_calibrated_fit(calibrated_run, tmp_path):
 
 
 def plain_table(path):
-    "Read a CSV the tool wrote with plain `pandas.read_csv` and check it is one table: no column mixes numbers and text."
+    """Read a CSV the tool wrote with plain `pandas.read_csv` and check it is one table: no column mixes numbers and
+    text."""
+
     import pandas as pd
 
     table = pd.read_csv(path)

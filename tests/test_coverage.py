@@ -1,21 +1,13 @@
-"The coverage benchmark's scoring: intervals centred on the truth cover it at every level; confident wrong ones never do."
+"""The coverage benchmark's scoring (`deepcausal_nb.recovery.coverage_score`): intervals centred on the truth cover it
+at every level; confident wrong ones never do."""
 
-import importlib.util
-import sys
-from pathlib import Path
 import numpy as np
 import pytest
 from deepcausal_nb.config import load_config
 from deepcausal_nb.data import load_panel
 from deepcausal_nb.simulate import simulate
 from deepcausal_nb.train import fit
-from deepcausal_nb.recovery import true_contributions
-
-BENCH = Path(__file__).resolve().parent.parent / 'benchmarks'
-sys.path.insert(0, str(BENCH))
-spec = importlib.util.spec_from_file_location('coverage_bench', BENCH / 'coverage.py')
-coverage = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(coverage)
+from deepcausal_nb.recovery import LEVELS, coverage_score, coverage_table, true_contributions
 
 
 @pytest.fixture(scope='module')
@@ -42,16 +34,16 @@ def _members_around(fitted, panel, center, spread, monkeypatch):
 def test_intervals_centred_on_the_truth_cover_it(case, monkeypatch):
     sim, panel, fitted, true = case
     _members_around(fitted, panel, true, 0.05, monkeypatch)
-    s = coverage.score(sim, panel, fitted)
+    s = coverage_score(sim, panel, fitted)
     assert s['share_mae_pp'] < 1e-9
-    for level in coverage.LEVELS:
+    for level in LEVELS:
         assert all(s[f'share_in_{level}']) and all(s[f'roi_in_{level}']) and s[f'week_in_{level}'] == 1.0
-    assert np.all(np.diff([np.mean(s[f'share_width_{l}']) for l in coverage.LEVELS]) > 0)  # wider at higher levels
+    assert np.all(np.diff([np.mean(s[f'share_width_{lv}']) for lv in LEVELS]) > 0)  # wider at higher levels
 
 
 def test_confident_wrong_intervals_miss(case, monkeypatch):
     sim, panel, fitted, true = case
     _members_around(fitted, panel, 2 * true, 0.001, monkeypatch)
-    s = coverage.score(sim, panel, fitted)
-    t = coverage.table([s])
+    s = coverage_score(sim, panel, fitted)
+    t = coverage_table([s])
     assert (t.share_coverage == 0).all() and (t.roi_coverage == 0).all() and s['share_mae_pp'] > 1

@@ -13,12 +13,13 @@ ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / '_docs'
 CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser')
 sys.path.insert(0, str(ROOT / 'tools'))
-import docs
+import docs  # noqa: E402 -- tools/ is not a package: docs.py imports only once that folder is on sys.path
 
 
 @pytest.fixture(scope='module')
 def site():
-    "The built site; built here (a few minutes on 2 cores) when a page is missing, as `tools/test.sh` does before pytest."
+    """The built site; built here (a few minutes on 2 cores) when a page is missing, as `tools/test.sh` does before
+    pytest."""
     if not all((SITE / f'{n}.html').exists() for n in docs.chapters()):
         r = subprocess.run(
             [sys.executable, str(ROOT / 'tools' / 'docs.py')],
@@ -55,7 +56,8 @@ def test_pages_in_reading_order_and_offline(site):
 
 
 def test_cells_as_a_reader_sees_them():
-    "No build needed: hidden cells dropped, directives stripped, skipped cells labelled, plotly JSON drawn by the page's plotly.js."
+    """No build needed: hidden cells dropped, directives stripped, skipped cells labelled, plotly JSON drawn by the
+    page's plotly.js."""
     import nbformat
     import plotly.graph_objects as go
 
@@ -134,7 +136,9 @@ def test_three_chapters_in_browser(site):
             page.on('pageerror', lambda e: errors.append(str(e)))
             page.on('console', lambda m: m.type == 'error' and errors.append(m.text))
 
-            # 03_metrics: tables of numbers computed by the notebook, among them the reference figures (or why they are absent)
+            # 03_metrics: tables of numbers computed by the notebook, among them the reference figures
+            # (or why they are absent)
+
             page.goto((site / '03_metrics.html').as_uri())
             settle(page)
             tables = page.evaluate("""[...document.querySelectorAll('.jp-OutputArea-output table')].map(t =>

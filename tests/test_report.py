@@ -53,7 +53,8 @@ def report(tmp_path_factory):
 
 @contextmanager
 def opened(report, listen=None):
-    "The report in headless chromium, offline, once its charts are drawn; `listen(page)` attaches listeners before it loads."
+    """The report in headless chromium, offline, once its charts are drawn; \
+`listen(page)` attaches listeners before it loads."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -236,7 +237,10 @@ def test_static_controls_in_browser(report):
         text = page.inner_text('body')
         assert 'Traceback' not in text and 'Warning' not in text.replace('Warning: the model does not beat', '')
         # the plotly slider over the scenario grid: a click at the rail's left end selects 50% and redraws
-        title = "[...document.querySelectorAll('.plotly-graph-div')].find(g => g.layout.sliders && g.layout.sliders.length).layout.title.text"
+        title = (
+            "[...document.querySelectorAll('.plotly-graph-div')]"
+            '.find(g => g.layout.sliders && g.layout.sliders.length).layout.title.text'
+        )
         t0 = page.evaluate(title)
         rail = page.locator('.slider-rail-touch-rect').first
         rail.scroll_into_view_if_needed()
@@ -249,14 +253,18 @@ def test_static_controls_in_browser(report):
     assert console == [], console[:5]
 
 
-_SHOWN = """() => { const t = [document.body.innerText]; document.querySelectorAll('svg text').forEach(e => t.push(e.textContent)); return t.join('\\n'); }"""
+_SHOWN = (
+    '() => { const t = [document.body.innerText]; '
+    "document.querySelectorAll('svg text').forEach(e => t.push(e.textContent)); return t.join('\\n'); }"
+)
 
 
 @pytest.mark.skipif(
     CHROMIUM is None, reason='chromium not installed (tools/setup.sh installs it where apt is available)'
 )
 def test_names_and_units_in_browser(report):
-    "What a reader sees (the page's text and every chart's SVG text): display names, never the media columns; the KPI by name; no placeholder units."
+    """What a reader sees (the page's text and every chart's SVG text): display names, never the media columns; \
+the KPI by name; no placeholder units."""
     with opened(report) as page:
         text = page.evaluate(_SHOWN)
         custom = page.inner_text('.dcnb-custom')
@@ -284,7 +292,8 @@ def test_console_shows_the_fits_own_progress(tmp_path):
 
 _OVERLAPS = """() => {
   const r = e => e.getBoundingClientRect();
-  const hit = (a, b) => a.width > 0 && b.width > 0 && a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const hit = (a, b) => a.width > 0 && b.width > 0 && a.left < b.right && b.left < a.right \
+&& a.top < b.bottom && b.top < a.bottom;
   const out = [];
   document.querySelectorAll('.plotly-graph-div').forEach((g, i) => {
     const name = (g.layout && g.layout.title && g.layout.title.text) || ('chart ' + i);
@@ -293,7 +302,8 @@ _OVERLAPS = """() => {
     if (title) ticks.forEach(t => { if (hit(r(title), r(t))) out.push(name + ': title overlaps ' + t.textContent); });
     const box = r(g);
     g.querySelectorAll('.textpoint text').forEach(t => { const b = r(t);
-      if (b.width > 0 && (b.top < box.top || b.bottom > box.bottom || b.left < box.left || b.right > box.right)) out.push(name + ': label clipped ' + t.textContent); });
+      if (b.width > 0 && (b.top < box.top || b.bottom > box.bottom || b.left < box.left || b.right > box.right)) \
+out.push(name + ': label clipped ' + t.textContent); });
   });
   return out;
 }"""
@@ -303,12 +313,15 @@ _OVERLAPS = """() => {
     CHROMIUM is None, reason='chromium not installed (tools/setup.sh installs it where apt is available)'
 )
 def test_chart_layout_in_browser(report):
-    "Measured in the browser: no chart title runs into its axis labels, and no text label (DAG node names, weights) falls outside its chart."
+    """Measured in the browser: no chart title runs into its axis labels, \
+and no text label (DAG node names, weights) falls outside its chart."""
     with opened(report) as page:
         problems = page.evaluate(_OVERLAPS)
-        # the holdout scatter of a non-negative KPI: neither axis as drawn runs below 0 (a locked aspect once stretched them to -20M)
+        # the holdout scatter of a non-negative KPI: neither axis as drawn runs below 0
+        # (a locked aspect once stretched them to -20M)
         ranges = page.evaluate(
-            "[...document.querySelectorAll('.plotly-graph-div')].filter(g => (g.layout.title.text || '').startsWith('Holdout'))"
+            "[...document.querySelectorAll('.plotly-graph-div')]"
+            ".filter(g => (g.layout.title.text || '').startsWith('Holdout'))"
             '.map(g => [g._fullLayout.xaxis.range[0], g._fullLayout.yaxis.range[0]])'
         )
     assert problems == [], problems[:5]

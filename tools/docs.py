@@ -32,7 +32,8 @@ PLOTLY_MIME = 'application/vnd.plotly.v1+json'
 
 
 def chapters() -> list[str]:
-    "Notebook stems in reading order: index, then the README's table (nbs/index.ipynb), then any notebook it omits, by name."
+    """Notebook stems in reading order: index, then the README's table (nbs/index.ipynb), then any notebook it omits, by
+    name."""
     import nbformat
 
     index = nbformat.read(NBS / 'index.ipynb', as_version=4)
@@ -54,7 +55,8 @@ def chapters() -> list[str]:
 
 # ---------------------------------------------------------------- execution (in worker processes)
 def _directives(source: str) -> dict:
-    "nbdev directives of a cell: `#| hide` -> {'hide': ''}, `#| default_exp data` -> {'default_exp': 'data'}, `#| eval: false`."
+    """nbdev directives of a cell: `#| hide` -> {'hide': ''}, `#| default_exp data` -> {'default_exp': 'data'},
+    `#| eval: false`."""
     out = {}
     for line in source.splitlines():
         if not line.strip().startswith('#|'):
@@ -66,7 +68,8 @@ def _directives(source: str) -> dict:
 
 
 def _skip(cell, flags) -> bool:
-    "True for a cell the build does not run: not code, a skip flag (nbdev's `tst_flags`, e.g. notest) or `#| eval: false`."
+    """True for a cell the build does not run: not code, a skip flag (nbdev's `tst_flags`, e.g. notest) or
+    `#| eval: false`."""
     if cell.cell_type != 'code':
         return True
     d = _directives(cell.source)
@@ -85,7 +88,8 @@ def execute(name: str, flags: tuple) -> tuple[str, str, float]:
     start, main = time.time(), sys.modules['__main__']  # IPython's shell takes over __main__: give it back afterwards
     with working_directory(NBS):
         shell = CaptureShell(fn)
-        # plotly's JSON only: the page draws it with the one shipped plotly.js (the notebook renderer would embed 4 MB per page)
+        # plotly's JSON only: the page draws it with the one shipped plotly.js
+        # (the notebook renderer would embed 4 MB per page)
         shell.run_cell("import plotly.io as _pio; _pio.renderers.default = 'plotly_mimetype'")
         try:
             shell.run_all(nb, exc_stop=True, preproc=lambda c: _skip(c, flags))
@@ -108,7 +112,8 @@ def _plotly_html(fig: dict, n: list) -> str:
 
 
 def prepare(nb, flags):
-    "Cells as a reader sees them: hidden cells gone, directives stripped, plotly figures as divs, skipped cells labelled."
+    """Cells as a reader sees them: hidden cells gone, directives stripped, plotly figures as divs, skipped cells
+    labelled."""
     import nbformat
 
     cells, figs = [], [0]
@@ -118,7 +123,7 @@ def prepare(nb, flags):
             skipped = _skip(c, flags)
             if 'hide' in d or 'default_exp' in d:
                 continue
-            c.source = '\n'.join(l for l in c.source.splitlines() if not l.strip().startswith('#|')).strip()
+            c.source = '\n'.join(line for line in c.source.splitlines() if not line.strip().startswith('#|')).strip()
             if not c.source:
                 continue
             outputs = []
@@ -162,16 +167,19 @@ def title_of(nb, name: str) -> str:
     return name
 
 
-TEMPLATE = r"""{%- extends 'lab/index.html.j2' -%}
+TEMPLATE = (
+    r"""{%- extends 'lab/index.html.j2' -%}
 {%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {%- block html_head_js_mathjax -%}
 {%- if resources.mathjax_url -%}
 <script type="text/x-mathjax-config">
 MathJax.Hub.Config({   // the packaged MathJax (jupyter-server-mathjax) has HTML-CSS output with the STIX-Web fonts only
-  tex2jax: {inlineMath: [["$", "$"], ["\\(", "\\)"]], displayMath: [["$$", "$$"], ["\\[", "\\]"]], processEscapes: true, processEnvironments: true},
+  tex2jax: {inlineMath: [["$", "$"], ["\\(", "\\)"]], displayMath: [["$$", "$$"], ["\\[", "\\]"]], """
+    r"""processEscapes: true, processEnvironments: true},
   "HTML-CSS": {availableFonts: [], preferredFont: null, webFont: "STIX-Web", imageFont: null,
-    styles: {"@font-face": {"font-family": "MathJax_Blank", src: "local('MathJax_Blank')"}}},   // not url(about:blank): no failed request
+    styles: {"@font-face": {"font-family": "MathJax_Blank", src: "local('MathJax_Blank')"}}},   """
+    r"""// not url(about:blank): no failed request
   messageStyle: "none"});
 </script>
 <script src="{{ resources.mathjax_url }}"></script>
@@ -190,7 +198,8 @@ nav.dcnb-nav .dcnb-site { font-weight: 700; font-size: 16px; margin-bottom: .6re
 nav.dcnb-nav small { color: #667; display: block; font-size: 11px; }
 main { margin-left: 15rem; padding: 1rem 2rem 3rem 2rem; max-width: 84rem; }
 .jp-InputArea, .jp-InputArea-editor { overflow-x: auto; }   /* long code lines scroll instead of being cut off */
-.dcnb-pager { display: flex; justify-content: space-between; margin-top: 2rem; padding-top: 1rem; border-top: 1px solid #ddd; }
+.dcnb-pager { display: flex; justify-content: space-between; margin-top: 2rem; padding-top: 1rem; """
+    r"""border-top: 1px solid #ddd; }
 .dcnb-pager a { text-decoration: none; }
 @media (max-width: 800px) { nav.dcnb-nav { position: static; width: auto; } main { margin-left: 0; } }
 </style>
@@ -206,6 +215,7 @@ main { margin-left: 15rem; padding: 1rem 2rem 3rem 2rem; max-width: 84rem; }
 </body>
 {% endblock body_footer %}
 """
+)
 
 
 def nav_html(pages: list, current: str) -> str:

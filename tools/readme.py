@@ -14,7 +14,7 @@ HEADER = '<!-- generated from nbs/index.ipynb by tools/readme.py: edit the noteb
 
 
 def directives(src):
-    return [l for l in src.splitlines() if l.strip().startswith('#|')]
+    return [line for line in src.splitlines() if line.strip().startswith('#|')]
 
 
 def build() -> str:
@@ -30,7 +30,8 @@ def build() -> str:
             ds = directives(c.source)
             if any(re.match(r'#\|\s*(hide|export|exporti|default_exp)', d.strip()) for d in ds):
                 continue
-            c.source = '\n'.join(l for l in c.source.splitlines() if not l.strip().startswith('#|')).strip()
+            c.source = '\n'.join(line for line in c.source.splitlines() if not line.strip().startswith('#|')).strip()
+
             for o in c.get('outputs', []):
                 if 'execution_count' in o:
                     o['execution_count'] = None
