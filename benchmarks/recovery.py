@@ -14,6 +14,7 @@ Per design (mean over seeds, spread = max - min over seeds; the scores are `deep
   (for `varying`, `corr_varying` is that of the channel whose effect swings)
 - coef_rsd: relative SD over weeks of the learned coefficients (mean over channels); truth is 0 except `varying`
 - wape / naive_wape: holdout WAPE of the model and of the best naive forecast (13 weeks held out)
+- coverage_90: share of the channels (over seeds) whose 90% share interval (ensemble members) holds the true share
 - fit_s: fit time (seconds, this machine)
 Each seed sets both the simulated panel and the model's seed.
 """
@@ -29,7 +30,7 @@ import torch
 from deepcausal_nb.config import load_config
 from deepcausal_nb.data import load_panel
 from deepcausal_nb.simulate import simulate
-from deepcausal_nb.recovery import HOLDOUT, DESIGNS, score
+from deepcausal_nb.recovery import HOLDOUT, DESIGNS, score, coverage_score
 from deepcausal_nb.train import fit
 
 
@@ -47,7 +48,16 @@ def fit_design(design: str, seed: int, overrides: list) -> tuple:
 
 def run_one(design: str, seed: int, overrides: list) -> dict:
     sim, panel, fitted, seconds = fit_design(design, seed, overrides)
-    return dict(design=design, seed=seed, fit_s=seconds, epochs=fitted.info.get('epochs'), **score(sim, panel, fitted))
+    inside = coverage_score(sim, panel, fitted)['share_in_0.9']  # does each channel's 90% share interval hold the truth
+    return dict(
+        design=design,
+        seed=seed,
+        fit_s=seconds,
+        epochs=fitted.info.get('epochs'),
+        share_covered=int(sum(inside)),
+        share_intervals=len(inside),
+        **score(sim, panel, fitted),
+    )
 
 
 def _job(args):
@@ -98,6 +108,7 @@ def summary(rows: pd.DataFrame) -> pd.DataFrame:
         ['share_mae_pp', 'share_max_pp', 'srmse', 'corr', 'corr_varying', 'coef_rsd', 'wape', 'naive_wape', 'fit_s']
     ].mean()
     out.insert(1, 'spread_pp', g.share_mae_pp.max() - g.share_mae_pp.min())
+    out.insert(2, 'coverage_90', g.share_covered.sum() / g.share_intervals.sum())  # per design, over seeds x channels
     out['wape'] *= 100
     out['naive_wape'] *= 100
     return out.rename(columns={'wape': 'wape_%', 'naive_wape': 'naive_wape_%'})
@@ -125,6 +136,7 @@ if __name__ == '__main__':
             f'corr {r["corr"]:.2f}{varying}, coef RSD {r["coef_rsd"]:.3f}, '
             f'WAPE {100 * r["wape"]:.2f}% (naive {100 * r["naive_wape"]:.2f}%), '
             f'media {r["media_share"]:.1f}% (true {r["true_media_share"]:.1f}%), '
+            f'90% share intervals hold the truth for {r["share_covered"]}/{r["share_intervals"]}, '
             f'{r["fit_s"]:.1f} s, {r["epochs"]} epochs; slopes {r["slopes"]} (true {r["true_slopes"]})',
             flush=True,
         )

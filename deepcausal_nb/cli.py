@@ -237,6 +237,8 @@ def _fit_job(job: dict) -> dict:
         baseline_like=like,
         shape=(panel.n_regions, panel.n_weeks, panel.n_channels),
         experiments=fitted.info.get('experiments'),
+        calibration=fitted.info.get('calibration'),
+        labels=panel.labels,
         fit_seconds=fitted.info['fit_seconds'],
         worker=worker_address(),
     )
@@ -256,6 +258,23 @@ def _fit_config(args) -> MMMConfig:
     if args.no_progress:
         cfg.train.progress = False
     return cfg
+
+
+# %% ../nbs/90_cli.ipynb #5c5db84a
+def _print_calibration(r: dict):
+    cal, labels = r.get('calibration'), r.get('labels') or {}
+    if not cal:
+        return
+    print('share of the KPI before -> after calibration (90% intervals):')
+    for c in cal:
+        how = {'average': 'tested (a cut)', 'margin': 'tested (heavy-up only)'}.get(c['test'], 'untested')
+        print(
+            f'  {labels.get(c["channel"], c["channel"])}: {c["share_before"]:.1%} '
+            f'[{c["share_before_lo"]:.1%}, {c["share_before_hi"]:.1%}] -> {c["share"]:.1%} '
+            f'[{c["share_lo"]:.1%}, {c["share_hi"]:.1%}]  {how}'
+            + (f', held by the data {c["held"]}' if c['held'] != 'free' else '')
+            + ('  <- moved outside its uncalibrated interval' if c['moved'] else '')
+        )
 
 
 # %% ../nbs/90_cli.ipynb #58070268
@@ -287,6 +306,7 @@ def _print_fit(r: dict, out: Path):
             + (f' (before calibration {_fmt(e["lift_before"])})' if e.get('lift_before') is not None else '')
             + ('  <- CONFLICT with the data: left out of the fit' if e['conflict'] else '')
         )
+    _print_calibration(r)
     if r.get('baseline_like'):
         print(
             f'baseline-like: {", ".join(r["baseline_like"])}: '
@@ -305,7 +325,9 @@ def cmd_fit(args) -> int:
     cfg = _fit_config(args)
     out = Path(args.out) if args.out else Path('runs') / Path(args.data).stem
     _not_input(
-        [out / f for f in (*RUN_FILES.values(), 'checkpoint.pt', 'experiments.csv')], args.data, args.experiments
+        [out / f for f in (*RUN_FILES.values(), 'checkpoint.pt', 'experiments.csv', 'calibration.csv')],
+        args.data,
+        args.experiments,
     )
     if (out / 'model.pt').exists() and not args.force:
         raise DeepCausalError(

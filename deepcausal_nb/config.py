@@ -142,6 +142,10 @@ class TrainConfig:
     conflict_z: float = 4.0
     # ... as is one whose lift is more than this many times the lift of the fit without tests
     conflict_ratio: float = 3.0
+    # with tests: each channel no test measures on average (no cut in its spend) keeps the share the data alone give
+    # it, as a share prior from the fit without the tests (`calibration_anchors`); false: the tests and priors decide
+    anchor_untested: bool = True
+    anchor_sd_min: float = 0.1  # ... with at least this sd on the log of that share
     huber_delta: float = 0.1  # Huber loss delta, in units of the scaled KPI (1 = a region's mean)
     l1_weight: float = 0.0  # L1 penalty on media coefficients (sparsity)
     l2_weight: float = 0.0  # L2 penalty on all weights besides AdamW's decay

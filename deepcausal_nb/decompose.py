@@ -260,6 +260,7 @@ RUN_FILES = dict(
 )  # what a run directory holds
 
 
+# %% ../nbs/08_decompose.ipynb #33f03992
 def write_run(
     fitted: FittedMMM,
     panel: Panel,
@@ -268,7 +269,7 @@ def write_run(
     experiments=None,  # the lift tests' file, recorded in run.json (the tests themselves are in the model)
 ) -> dict:
     """Write metrics.json, contributions.csv, predictions.csv, channels.csv, edges.csv, model.pt and run.json (data
-    source, timing), and experiments.csv for a calibrated fit, into `out_dir`."""
+    source, timing), and experiments.csv and calibration.csv for a calibrated fit, into `out_dir`."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     comp = fitted.components(panel, members=True)
@@ -299,6 +300,9 @@ def write_run(
     if fitted.experiments is not None:
         paths['experiments'] = out / 'experiments.csv'
         fitted.experiments.to_csv(paths['experiments'], index=False)
+    if fitted.calibration is not None:  # every channel's share before and after calibration
+        paths['calibration'] = out / 'calibration.csv'
+        fitted.calibration.to_csv(paths['calibration'], index=False)
     paths['metrics'].write_text(json.dumps(metrics_report(fitted, panel), indent=2, default=float))
     contributions_frame(fitted, panel, comp).to_csv(paths['contributions'], index=False)
     predictions_frame(fitted, panel, comp).to_csv(paths['predictions'], index=False)

@@ -24,6 +24,8 @@ DESIGNS = {  # name: simulator settings
     'confounded': dict(regions=40, weeks=130, channels=5, confounder=0.1),
     'collinear': dict(regions=40, weeks=130, channels=5, collinearity=0.9),
     'large': dict(regions=50, weeks=208, channels=30),
+    # an always-on channel whose curve is nearly flat: its contribution is almost a constant level per region
+    'saturated': dict(regions=20, weeks=130, channels=5, saturated_channel='social'),
 }
 
 

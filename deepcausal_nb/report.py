@@ -708,6 +708,32 @@ def summary_html(rd: ReportData) -> str:
     return '\n'.join(parts)
 
 
+# %% ../nbs/13_report.ipynb #3cfb1004
+def _calibration_html(rd: ReportData) -> str:
+    "Every channel's share before and after calibration (`FittedMMM.calibration`) as a table; '' without one."
+    cal = rd.fitted.calibration
+    if cal is None:
+        return ''
+    lvl, pct = f'{100 * rd.config.report.interval:.0f}%', lambda x: f'{100 * x:.1f}%'
+    how = {'average': 'a cut', 'margin': 'heavy-up only', 'none': 'untested'}
+    rows = ''.join(
+        f'<tr><td>{html.escape(label(r.channel, rd.ctx))}</td><td>{how[r.test]}</td>'
+        f'<td>{pct(r.share_before)} ({pct(r.share_before_lo)} to {pct(r.share_before_hi)})</td>'
+        f'<td>{pct(r.share)} ({pct(r.share_lo)} to {pct(r.share_hi)})</td>'
+        f'<td>{"held by the data " + r.held if r.held != "free" else ""}'
+        f'{"<b>outside its interval before</b>" if r.moved else ""}</td></tr>'
+        for r in cal.itertuples()
+    )
+    return (
+        f'<p>Each channel&rsquo;s share of the KPI before and after calibration ({lvl} intervals). An untested '
+        'channel keeps the share the data alone give it, within their spread ("held by the data both ways"); one '
+        'tested only by heavy-ups may fall but not rise past it ("from above"): a test moves its own channel, and '
+        'what it takes goes to the baseline unless the data say otherwise.</p>'
+        '<table><tr><th>channel</th><th>its tests</th><th>share before</th><th>share after</th><th></th></tr>'
+        f'{rows}</table>'
+    )
+
+
 # %% ../nbs/13_report.ipynb #7df83938
 def experiments_html(rd: ReportData) -> str:
     """The lift tests as a table: measured ± se, the calibrated model's lift and interval, before calibration, \
@@ -751,7 +777,7 @@ and whether each was used or conflicts."""
     return (
         _CSS + '<div class="dcnb-summary"><table><tr><th>test</th><th>spend change</th><th>measured lift ± se</th>'
         f'<th>model lift</th><th>{lvl} interval</th><th>before calibration</th><th>the panel alone ± se</th>'
-        f'<th></th></tr>{rows}</table>{note}</div>'
+        f'<th></th></tr>{rows}</table>{note}{_calibration_html(rd)}</div>'
     )
 
 

@@ -114,12 +114,16 @@ class SimConfig:
     # that also drives the spend of the always-on channels and search
     demand_pacing: float = 0.5  # how hard those channels' buying follows demand: activity × exp(pacing · demand)
     demand_observed: bool = True  # False: the demand index is not in the data (unmeasured confounding)
+    # this channel's curve is nearly flat: its half-saturation is a tenth of its usual activity ('' = none)
+    saturated_channel: str = ''
     # geo experiments (lift tests) run in the panel, on the channels paced to demand first; their own random stream
     experiments: int = 0  # number of tests: alternately a go-dark (spend off) and a heavy-up (spend doubled)
     experiment_weeks: int = 6  # weeks each test runs
     experiment_regions: float = 0.25  # share of the regions in each test
     experiment_after: int = 4  # weeks after a test whose KPI still counts (carry-over)
     experiment_se: float = 0.1  # standard error of a measured lift, relative to its exact value
+    # the channels tested, in this order, comma-separated ('' = those paced to demand first, TV never)
+    experiment_channels: str = ''
 
 
 # %% ../nbs/02_simulate.ipynb #b1858325
@@ -145,6 +149,12 @@ def _check_config(cfg: SimConfig) -> SimConfig:
         cfg.effect_swing == 0 or cfg.varying_channel in channel_names(cfg.channels),
         f'varying_channel {cfg.varying_channel!r} is not one of {channel_names(cfg.channels)}',
     )
+    for what, given in (
+        ('saturated_channel', [cfg.saturated_channel]),
+        ('experiment_channels', cfg.experiment_channels.split(',')),
+    ):
+        bad = [n for n in given if n and n not in channel_names(cfg.channels)]
+        need(not bad, f'{what}: {", ".join(map(repr, bad))} not among {channel_names(cfg.channels)}')
     need(
         cfg.experiments >= 0
         and cfg.experiment_weeks >= 1
@@ -362,9 +372,13 @@ def _plan_experiments(
         "biggest budget first."
     )  # fmt: skip
     R, T = cfg.regions, cfg.weeks
-    kinds = sorted(
-        (c for c, n in enumerate(names) if n != 'tv'),
-        key=lambda c: (_traits(names[c])['pattern'] == 'flighted', -_traits(names[c])['budget']),
+    kinds = (
+        [names.index(n) for n in cfg.experiment_channels.split(',') if n]
+        if cfg.experiment_channels
+        else sorted(
+            (c for c, n in enumerate(names) if n != 'tv'),
+            key=lambda c: (_traits(names[c])['pattern'] == 'flighted', -_traits(names[c])['budget']),
+        )
     )
     if not kinds:
         return []
@@ -447,6 +461,8 @@ def _channels(
     C, T = cfg.channels, cfg.weeks
     theta = rng.uniform(cfg.decay_min, cfg.decay_max, C)
     half_sat = rng.uniform(cfg.half_saturation_min, cfg.half_saturation_max, C)
+    if cfg.saturated_channel:  # set after the draw: every other number stays as without it
+        half_sat[channel_names(C).index(cfg.saturated_channel)] = 0.1
     slope = rng.uniform(cfg.hill_slope_min, cfg.hill_slope_max, C)
     impressions, spend, search_own = _media(rng, cfg, size, week_of_year, theta, extra, demand)
     mean_impr = impressions.mean(axis=1, keepdims=True)  # m_rc, [regions, 1, channels]

@@ -25,9 +25,12 @@ __all__ = [
     'interval_around',
     'FittedMMM',
     'validation_weeks',
+    'checked_experiments',
     'fit',
     'fitted_lifts',
     'experiment_table',
+    'calibration_anchors',
+    'calibration_shares',
 ]
 
 # %% ../nbs/07_train.ipynb #297b993b
@@ -376,7 +379,7 @@ def _objective(
         terms['experiments'] = calibration['weight'] * 0.5 * (z**2).sum(-1) / fit_mask.any(0).sum().clamp_min(1)
     if media_prior is not None:  # each ROI or share prior, weighed as a lift test is
         value = media_prior_values(out['channels'], media_prior['design'], fit_mask).clamp_min(1e-12)  # [M, P]
-        z = (value.log() - media_prior['centre']) / media_prior['design'].sd
+        z = _prior_z(value, media_prior['centre'], media_prior['design'])  # see the business priors below
         terms['media_priors'] = 0.5 * (z**2).sum(-1) / fit_mask.any(0).sum().clamp_min(1)
     member_loss = 0.5 * torch.log(data) + sum(terms.values()) + tc.l1_weight * model.coef.sum(-1)
     return data, terms, member_loss
@@ -566,7 +569,7 @@ class MediaPriorDesign:
     "Business priors as tensors: a prior's value is Σ channel·`value` / Σ `base` over the fitted cells."
 
     channels: list[str]  # [P] the media column of each prior
-    kinds: list[str]  # [P] 'roi' or 'share'
+    kinds: list[str]  # [P] 'roi', 'share', or 'share_max' (a share that only costs above its median)
     index: torch.Tensor  # [P] its channel's position
     value: torch.Tensor  # [R, T, P] KPI units (ROI: money when the KPI's value is known) per scaled unit
     base: torch.Tensor  # [R, T, P] spend (ROI) or actual KPI (share) in each cell, 0 where unknown
@@ -576,6 +579,20 @@ class MediaPriorDesign:
     def to(self, device) -> 'MediaPriorDesign':
         moved = (getattr(self, k).to(device) for k in ('index', 'value', 'base', 'median', 'sd'))
         return MediaPriorDesign(self.channels, self.kinds, *moved)
+
+
+# %% ../nbs/07_train.ipynb #f093e1b3
+def _prior_z(
+    value: torch.Tensor,  # [M, P] each member's ROI or share (`media_prior_values`)
+    centre: torch.Tensor,  # [M, P] log of each member's prior median
+    design: MediaPriorDesign,
+) -> torch.Tensor:  # [M, P]
+    "Each prior's z-score on the log scale; a 'share_max' prior's only above its median (below it costs nothing)."
+    z = (value.log() - centre) / design.sd
+    if 'share_max' in design.kinds:
+        upper = torch.tensor([k == 'share_max' for k in design.kinds], device=z.device)
+        z = torch.where(upper, z.clamp_min(0), z)
+    return z
 
 
 # %% ../nbs/07_train.ipynb #a34f77b4
@@ -605,9 +622,14 @@ def check_media_priors(panel: Panel, mc) -> list[tuple[str, str, float, float]]:
 
 
 # %% ../nbs/07_train.ipynb #ac40929b
-def media_prior_design(panel: Panel, scaler: PanelScaler, mc) -> MediaPriorDesign | None:
+def media_prior_design(
+    panel: Panel,
+    scaler: PanelScaler,
+    mc,
+    extra=(),  # more (kind, media column, median, sd) priors: `calibration_anchors`
+) -> MediaPriorDesign | None:
     "`mc.roi_prior` and `mc.share_prior` as tensors for the objective (`check_media_priors`); None when neither is set."
-    given = check_media_priors(panel, mc)
+    given = check_media_priors(panel, mc) + list(extra)
     if not given:
         return None
     R, T = panel.kpi.shape
@@ -997,16 +1019,20 @@ def _validation(tc, n_train: int, fit_mask: torch.Tensor, notes: list) -> tuple:
     return val, weeks, val_mask
 
 
+# %% ../nbs/07_train.ipynb #22309474
+def checked_experiments(experiments, panel: Panel) -> pd.DataFrame:
+    "The lift tests as `read_experiments` checks them (a file, a DataFrame, or a table it already checked)."
+    if isinstance(experiments, pd.DataFrame) and 'channel_index' in experiments:
+        return experiments
+    return read_experiments(experiments, panel)
+
+
 # %% ../nbs/07_train.ipynb #35aa56ac
 def _calibration(experiments, panel: Panel, scaler: PanelScaler, tc, members: int, device) -> tuple:
     "The lift tests' checked table (None without tests), and `_run`'s `calibration` for a slice of the members."
     if experiments is None:
         return None, lambda sl: None
-    table = (
-        experiments
-        if isinstance(experiments, pd.DataFrame) and 'channel_index' in experiments
-        else read_experiments(experiments, panel)
-    )
+    table = checked_experiments(experiments, panel)
     design = experiment_design(table, panel, scaler).to(device)
     # member m > 0 calibrates on its own draw of each measured lift (lift + se·ε), as its priors are its own draws
     eps = [
@@ -1085,7 +1111,7 @@ class _Fitting:
 
 
 # %% ../nbs/07_train.ipynb #a6c5ef5e
-def _prepare(panel: Panel, cfg: MMMConfig, n_train: int, notes: list, progress, experiments) -> _Fitting:
+def _prepare(panel: Panel, cfg: MMMConfig, n_train: int, notes: list, progress, experiments, anchors=()) -> _Fitting:
     "Scale the panel, move it to the device and set up everything the fit's runs share."
     tc = cfg.train
     scaler = PanelScaler.fit(panel, n_train)
@@ -1095,7 +1121,7 @@ def _prepare(panel: Panel, cfg: MMMConfig, n_train: int, notes: list, progress, 
         device
     )
     kpi_scale = torch.tensor(scaler.kpi_scale, dtype=torch.float32, device=device)
-    media_prior = media_prior_design(panel, scaler, cfg.model)  # checked against the data before any training
+    media_prior = media_prior_design(panel, scaler, cfg.model, anchors)  # checked against the data before training
     fit_mask = t['mask'].clone()
     fit_mask[:, n_train:] = False
     val, weeks, val_mask = _validation(tc, n_train, fit_mask, notes)
@@ -1214,6 +1240,40 @@ def _train(f: _Fitting, checkpoint, checkpoint_every: int) -> dict:
     return r
 
 
+# %% ../nbs/07_train.ipynb #e11fc17f
+def _fit(
+    panel: Panel,
+    cfg: MMMConfig,
+    holdout: int,
+    progress,
+    checkpoint=None,
+    checkpoint_every: int = 50,
+    experiments=None,  # the checked lift tests, or None
+    anchors=(),  # extra share priors (`calibration_anchors`)
+) -> FittedMMM:
+    "One fit of the ensemble: check the settings against the panel, prepare the data and train."
+    cfg = copy.deepcopy(cfg)  # `_switch_off` changes it
+    n_train = split_weeks(panel, holdout)
+    if not panel.mask[:, :n_train].any():
+        raise TrainingError('no observed KPI in the training weeks')
+    notes = _switch_off(panel, cfg, n_train)
+    t0 = time.perf_counter()
+    torch.set_num_threads(max(1, min(torch.get_num_threads(), 4)))
+    few_malloc_arenas()
+    f = _prepare(panel, cfg, n_train, notes, progress, experiments, anchors)
+    r = _train(f, checkpoint, checkpoint_every)
+    f.info.update(
+        interrupted=r['interrupted'],
+        epochs=len(r['history']['loss']),
+        history=r['history'],
+        fit_seconds=time.perf_counter() - t0,
+        device=str(f.device),
+    )
+    return FittedMMM(
+        f.model.cpu().eval(), f.scaler, cfg, panel.columns, list(panel.regions), panel.times, n_train, f.info
+    )
+
+
 # %% ../nbs/07_train.ipynb #692c3c64
 def fit(
     panel: Panel,  # the data (see `load_panel`)
@@ -1226,35 +1286,21 @@ def fit(
     checkpoint_every: int = 50,
     # lift tests: a file, a DataFrame (see `read_experiments`) or its checked table; the fit is calibrated on them
     experiments=None,
-    compare: bool = True,  # with tests: also fit one member without them, for the lifts 'before calibration'
+    # with tests: first fit the ensemble without them (the data alone), which the tests are checked against and which
+    # anchors the channels no test measures on average (`calibration_anchors`)
+    compare: bool = True,
 ) -> FittedMMM:
     """Fit the DeepCausalMMM on `panel`'s training weeks: the MAP of its priors and the data, or early stopping on
     carved weeks (`train.val_weeks`)."""
     cfg = copy.deepcopy(config or load_config())
-    tc = cfg.train
     holdout = cfg.data.holdout_weeks if holdout_weeks is None else holdout_weeks
     cfg.data.holdout_weeks = holdout
-    progress = tc.progress if progress is None else progress
-    n_train = split_weeks(panel, holdout)
-    if not panel.mask[:, :n_train].any():
-        raise TrainingError('no observed KPI in the training weeks')
-    notes = _switch_off(panel, cfg, n_train)
-    t0 = time.perf_counter()
-    torch.set_num_threads(max(1, min(torch.get_num_threads(), 4)))
-    few_malloc_arenas()
-    f = _prepare(panel, cfg, n_train, notes, progress, experiments)
-    r = _train(f, checkpoint, checkpoint_every)
-    f.info.update(
-        interrupted=r['interrupted'],
-        epochs=len(r['history']['loss']),
-        history=r['history'],
-        fit_seconds=time.perf_counter() - t0,
-        device=str(f.device),
-    )
-    fitted = FittedMMM(
-        f.model.cpu().eval(), f.scaler, cfg, panel.columns, list(panel.regions), panel.times, n_train, f.info
-    )
-    return fitted if experiments is None else _calibrated(fitted, panel, cfg, f.table, holdout, progress, compare)
+    progress = cfg.train.progress if progress is None else progress
+    if experiments is None:
+        return _fit(panel, cfg, holdout, progress, checkpoint, checkpoint_every)
+    table = checked_experiments(experiments, panel)
+    before = _fit(panel, cfg, holdout, progress) if compare else None
+    return _calibrated(panel, cfg, table, holdout, progress, before, checkpoint, checkpoint_every)
 
 
 # %% ../nbs/07_train.ipynb #f7ca1b01
@@ -1296,48 +1342,186 @@ def experiment_table(
     return out
 
 
-# %% ../nbs/07_train.ipynb #0b1466cb
-def _calibrated(
-    fitted: FittedMMM, panel: Panel, cfg: MMMConfig, table: pd.DataFrame, holdout: int, progress, compare: bool
-) -> FittedMMM:
-    """Record each test's measured and modelled lift (and, with `compare`, a one-member fit's lift without the tests). A
-    test contradicts the data (or the other tests) when the calibrated fit still misses it by more than
-    `train.conflict_z` standard errors, when it claims more than `train.conflict_ratio` times the lift of the fit
-    without tests, or when it lies more than `train.conflict_z` standard errors from the panel's own estimate
-    (`data_lift`): it is reported as a conflict and the model is refitted without it, so that it is not silently
-    absorbed."""
-    tc = cfg.train
-    before = None
-    if compare:
-        alone = copy.deepcopy(cfg)
-        alone.train.members = 1
-        before = fitted_lifts(fit(panel, alone, holdout, progress=progress), panel, table)[0]
-    lifts = fitted_lifts(fitted, panel, table)
+# %% ../nbs/07_train.ipynb #cef2ec31
+def _member_shares(fitted: FittedMMM, panel: Panel, weeks: int | None = None) -> np.ndarray:
+    "Each member's share of the KPI per channel [members, C], over the observed cells of the first `weeks` weeks."
+    m = panel.mask[:, :weeks]
+    channels = fitted.components(panel, members=True)['channels'][:, :, :weeks]  # [M, R, weeks, C]
+    return channels[:, m].sum(1) / np.nan_to_num(panel.kpi[:, :weeks])[m].sum()
+
+
+# %% ../nbs/07_train.ipynb #7e87a017
+def calibration_anchors(
+    before: FittedMMM,  # the fit without the tests: the data alone
+    panel: Panel,
+    table: pd.DataFrame,  # the checked lift tests (`read_experiments`)
+    cfg: MMMConfig,  # `train.anchor_sd_min`; a channel with a prior in `model` keeps that prior instead
+) -> list[tuple[str, str, float, float]]:  # (kind, media column, median, sd) for each anchored channel
+    """Share priors that keep each untested channel where the data alone put it: median the uncalibrated members'
+    geometric mean share over the training weeks, sd their spread of its log (an interval's width for one more
+    draw), at least `train.anchor_sd_min`. A channel tested only by heavy-ups ('margin') gets the same prior one-sided
+    ('share_max'): its test may lower its average but not raise it past what the data support. A cut measures what a
+    channel's activity is worth on average: that channel is free. None when `train.anchor_untested` is off."""
+    if not cfg.train.anchor_untested:
+        return []
+    share = np.clip(_member_shares(before, panel, before.n_train), 1e-6, None)  # [M, C]
+    log = np.log(share)
+    M = len(log)
+    spread = log.std(0, ddof=1) * np.sqrt(1 + 1 / M) if M > 1 else np.zeros(log.shape[1])
+    cut, tested = set(table.channel_index[table.spend_change < 0]), set(table.channel_index)
+    own = {ch for _, ch, *_ in check_media_priors(panel, cfg.model)}
+    return [
+        (
+            'share_max' if c in tested else 'share',
+            ch,
+            float(np.exp(log[:, c].mean())),
+            float(max(spread[c], cfg.train.anchor_sd_min)),
+        )
+        for c, ch in enumerate(panel.channels)
+        if c not in cut and ch not in own
+    ]
+
+
+# %% ../nbs/07_train.ipynb #a232888a
+def calibration_shares(
+    before: FittedMMM,  # the fit without the tests
+    after: FittedMMM,  # the calibrated fit
+    panel: Panel,
+    table: pd.DataFrame,  # the checked lift tests the calibrated fit used
+    anchors: list,  # `calibration_anchors`
+    level: float = 0.9,  # interval probability
+) -> pd.DataFrame:
+    """Every channel's share of the KPI (all observed weeks, as `channel_table`) before and after calibration, with
+    intervals. `test` says what its tests measure ('average': a cut, 'margin': heavy-ups only, or 'none'); `held`,
+    how the data held it ('both ways', 'from above': `calibration_anchors`; or 'free'); `moved` marks a channel whose
+    calibrated share left its uncalibrated interval."""
+    b, lo_b, hi_b = ensemble_interval(_member_shares(before, panel), level)
+    a, lo_a, hi_a = ensemble_interval(_member_shares(after, panel), level)
+    cut = set(table.channel_index[table.spend_change < 0])
+    tested = set(table.channel_index)
+    held = {ch: 'from above' if kind == 'share_max' else 'both ways' for kind, ch, *_ in anchors}
+    return pd.DataFrame(
+        dict(
+            channel=panel.channels,
+            test=['average' if c in cut else 'margin' if c in tested else 'none' for c in range(len(panel.channels))],
+            held=[held.get(ch, 'free') for ch in panel.channels],
+            share_before=b,
+            share_before_lo=lo_b,
+            share_before_hi=hi_b,
+            share=a,
+            share_lo=lo_a,
+            share_hi=hi_a,
+            moved=(a < lo_b) | (a > hi_b),
+        )
+    )
+
+
+# %% ../nbs/07_train.ipynb #460e9143
+@patch(as_prop=True)
+def calibration(self: FittedMMM) -> pd.DataFrame | None:
+    "Every channel's share before and after calibration, with intervals (`calibration_shares`); None without tests."
+    return pd.DataFrame(self.info['calibration']) if self.info.get('calibration') else None
+
+
+# %% ../nbs/07_train.ipynb #f522904f
+def _test_checks(panel: Panel, table: pd.DataFrame, lift_before, tc) -> tuple:
+    """Which tests a calibration may use ([E] bool), judged before it, and the panel's own estimate of each lift
+    ([E, 2]): a test that claims far more than the fit without tests shows, or that the panel contradicts, is not."""
     measured, se = table.lift.to_numpy(), table.lift_se.to_numpy()
-    used = np.abs(lifts.mean(0) - measured) / se <= tc.conflict_z
-    if before is not None:
+    used = np.ones(len(table), bool)
+    if lift_before is not None:
         # unmeasured demand makes the data over-credit a channel, rarely hide most of it: a test that claims several
         # times the effect the data alone show (beyond its own error) is more likely wrong than the data
         used &= ~(
-            (np.abs(measured) - tc.conflict_ratio * np.abs(before) > 2 * se) & (np.sign(measured) == np.sign(before))
+            (np.abs(measured) - tc.conflict_ratio * np.abs(lift_before) > 2 * se)
+            & (np.sign(measured) == np.sign(lift_before))
         )
     # and the panel itself: the test regions against the others, before and during the test (no model involved)
     data = np.array([data_lift(panel, t) for t in table.itertuples()])
     used &= ~(
         np.abs(measured - data[:, 0]) > tc.conflict_z * np.sqrt(se**2 + data[:, 1] ** 2)
     )  # nan (no estimate) never conflicts
-    if not used.all():
-        kept = table[used].reset_index(drop=True)
-        fitted = fit(panel, cfg, holdout, progress=progress, experiments=kept if len(kept) else None, compare=False)
-        lifts = fitted_lifts(fitted, panel, table)
-    rec = experiment_table(table, lifts, before, cfg.report.interval, used, data)
-    fitted.info['experiments'] = json.loads(rec.to_json(orient='records'))
-    if not used.all():
-        fitted.info['notes'] = fitted.info.get('notes', []) + [
-            f'{(~used).sum()} lift test(s) conflict with the data and were left out: '
+    return used, data
+
+
+# %% ../nbs/07_train.ipynb #d7ad0b8e
+def _calibration_notes(rec: pd.DataFrame, shares: pd.DataFrame | None, labels: dict) -> list[str]:
+    "The run's notes on a calibration: the tests left out as conflicts, and untested channels that left their interval."
+    notes = []
+    if rec.conflict.any():
+        notes.append(
+            f'{rec.conflict.sum()} lift test(s) conflict with the data and were left out: '
             + '; '.join(
                 f'{r.channel} {r.start}..{r.end} (measured {r.lift:,.0f}, model {r.model_lift:,.0f})'
                 for r in rec[rec.conflict].itertuples()
             )
-        ]
+        )
+    if shares is not None:
+        moved = shares[shares.moved & (shares.test == 'none')]
+        if len(moved):
+            notes.append(
+                'calibration moved untested channel(s) outside their uncalibrated interval: '
+                + '; '.join(
+                    f'{labels.get(r.channel, r.channel)} {r.share_before:.1%} [{r.share_before_lo:.1%}, '
+                    f'{r.share_before_hi:.1%}] -> {r.share:.1%}'
+                    for r in moved.itertuples()
+                )
+                + ' (what a test took from its channel went to them: a test on them would settle it)'
+            )
+    return notes
+
+
+# %% ../nbs/07_train.ipynb #0b1466cb
+def _calibrated(
+    panel: Panel,
+    cfg: MMMConfig,
+    table: pd.DataFrame,  # the checked lift tests
+    holdout: int,
+    progress,
+    before: FittedMMM | None,  # the fit without the tests (None: `compare` off)
+    checkpoint=None,
+    checkpoint_every: int = 50,
+) -> FittedMMM:
+    """Fit on the tests and record each one's measured and modelled lift (and the lift of the fit without them), and
+    every channel's share before and after. A test is a conflict, reported and left out rather than silently absorbed,
+    when it claims more than `train.conflict_ratio` times the lift of the fit without tests or lies more than
+    `train.conflict_z` standard errors from the panel's own estimate (`_test_checks`), or when the calibrated fit still
+    misses it by more than `train.conflict_z` standard errors: then the model is refitted without it."""
+    tc = cfg.train
+    lift_before = None if before is None else fitted_lifts(before, panel, table).mean(0)
+    used, data = _test_checks(panel, table, lift_before, tc)
+
+    def calibrate(ok):
+        kept = table[ok].reset_index(drop=True)
+        anchors = [] if before is None else calibration_anchors(before, panel, kept, cfg)
+        if len(kept) == 0 and before is not None:  # no test left: the fit without tests is the answer
+            return copy.deepcopy(before), anchors
+        tests = kept if len(kept) else None
+        return _fit(panel, cfg, holdout, progress, checkpoint, checkpoint_every, tests, anchors), anchors
+
+    fitted, anchors = calibrate(used)
+    lifts = fitted_lifts(fitted, panel, table)
+    missed = used & (np.abs(lifts.mean(0) - table.lift.to_numpy()) / table.lift_se.to_numpy() > tc.conflict_z)
+    if missed.any():  # the calibrated fit cannot meet them: they contradict the data or the other tests
+        used &= ~missed
+        fitted, anchors = calibrate(used)
+        lifts = fitted_lifts(fitted, panel, table)
+    _record_calibration(fitted, before, panel, cfg, table, lifts, lift_before, used, data, anchors)
     return fitted
+
+
+# %% ../nbs/07_train.ipynb #68ccaf32
+def _record_calibration(
+    fitted: FittedMMM, before, panel: Panel, cfg: MMMConfig, table, lifts, lift_before, used, data, anchors
+):
+    "Record the tests, the shares before and after, and the notes of a calibration in `fitted.info`."
+    rec = experiment_table(table, lifts, lift_before, cfg.report.interval, used, data)
+    shares = None
+    if before is not None:
+        shares = calibration_shares(before, fitted, panel, table[used], anchors, cfg.report.interval)
+        for k in ('share_before', 'share_before_lo', 'share_before_hi', 'share', 'share_lo', 'share_hi'):
+            rec[k] = shares[k].to_numpy()[table.channel_index.to_numpy()]  # each test's channel
+        fitted.info['calibration'] = json.loads(shares.to_json(orient='records'))
+        fitted.info['fit_seconds'] = fitted.info.get('fit_seconds', 0.0) + before.info.get('fit_seconds', 0.0)
+    fitted.info['experiments'] = json.loads(rec.to_json(orient='records'))
+    fitted.info['notes'] = fitted.info.get('notes', []) + _calibration_notes(rec, shares, panel.labels)

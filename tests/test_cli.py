@@ -231,6 +231,18 @@ def test_confounded_simulation_and_calibrated_fit(calibrated_run, tmp_path):
     assert set(run['calibrated_channels']) | {c['channel'] for c in run['conflicts']} == set(tab.channel)
     out = pd.read_csv(d / 'run' / 'experiments.csv')
     assert {'lift', 'model_lift', 'model_lift_lo', 'model_lift_hi', 'lift_before', 'z', 'conflict'} <= set(out.columns)
+    shares = pd.read_csv(d / 'run' / 'calibration.csv')  # every channel's share before and after, printed too
+    assert list(shares.channel) == list(pd.read_csv(d / 'run' / 'channels.csv').channel)
+    assert 'share of the KPI before -> after calibration' in fitted.stdout
+    assert sum(line.startswith('  ') and ' -> ' in line for line in fitted.stdout.splitlines()) == len(shares)
+    assert (shares.share_before_lo <= shares.share_before).all() and (
+        shares.share_before <= shares.share_before_hi
+    ).all()
+    assert (
+        set(shares.held) <= {'both ways', 'from above', 'free'}
+        and (shares.held[shares.test == 'average'] == 'free').all()
+    )
+    assert out.share.tolist() == shares.set_index('channel').share[out.channel].tolist()
 
 
 def plain_table(path):
@@ -258,7 +270,8 @@ NUMERIC = {
     'predictions.csv': ['actual', 'predicted', 'predicted_lo', 'predicted_hi'],
     'channels.csv': ['contribution', 'share', 'roi', 'roi_lo', 'roi_hi'],
     'edges.csv': ['weight'],
-    'experiments.csv': ['lift', 'lift_se', 'model_lift', 'model_lift_lo', 'model_lift_hi'],
+    'experiments.csv': ['lift', 'lift_se', 'model_lift', 'model_lift_lo', 'model_lift_hi', 'share_before', 'share'],
+    'calibration.csv': ['share_before', 'share_before_lo', 'share_before_hi', 'share', 'share_lo', 'share_hi'],
     'allocation.csv': ['current', 'optimal', 'lower', 'upper', 'marginal_roi', 'lift', 'lift_lo', 'lift_hi'],
     'forecast.csv': ['predicted'],
 }
