@@ -254,6 +254,10 @@ d = {
         },
         'deepcausal_nb.data': {
             'deepcausal_nb.data.ColumnMap': ('data.html#columnmap', 'deepcausal_nb/data.py'),
+            'deepcausal_nb.data.ColumnMap.load_arguments': (
+                'data.html#columnmap.load_arguments',
+                'deepcausal_nb/data.py',
+            ),
             'deepcausal_nb.data.DataError': ('data.html#dataerror', 'deepcausal_nb/data.py'),
             'deepcausal_nb.data.Panel': ('data.html#panel', 'deepcausal_nb/data.py'),
             'deepcausal_nb.data.Panel.channels': ('data.html#panel.channels', 'deepcausal_nb/data.py'),

@@ -185,6 +185,21 @@ class ColumnMap:
     labels: dict = field(default_factory=dict)  # the user's display names {column: name}; the rest are `auto_labels`
 
 
+# %% ../nbs/01_data.ipynb #930c15b0
+@patch
+def load_arguments(self: ColumnMap) -> dict:
+    "The column roles as `load_panel` keywords (region '' when the panel has none)."
+    return dict(
+        region=self.region if self.region is not None else '',
+        time=self.time,
+        target=self.target,
+        media=self.media,
+        spend=list(self.spend),
+        controls=self.controls,
+        kpi_value=self.kpi_value,
+    )
+
+
 # %% ../nbs/01_data.ipynb #c6dee606
 def _first(cols, names):
     low = {_low(c): c for c in cols}

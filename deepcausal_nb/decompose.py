@@ -279,15 +279,7 @@ def write_run(
         json.dumps(
             dict(
                 data=str(Path(source).resolve()) if isinstance(source, (str, Path)) else None,
-                columns=dict(
-                    region=c.region if c.region is not None else '',
-                    time=c.time,
-                    target=c.target,
-                    media=c.media,
-                    spend=list(c.spend),
-                    controls=c.controls,
-                    kpi_value=c.kpi_value,
-                ),
+                columns=c.load_arguments(),
                 holdout_weeks=panel.n_weeks - fitted.n_train,
                 fit_seconds=fitted.info.get('fit_seconds'),
                 device=fitted.info.get('device'),

@@ -754,19 +754,8 @@ def check_panel(self: FittedMMM, panel: Panel):
 def read_panel(self: FittedMMM, source) -> Panel:
     "Load `source` with the model's column mapping and holdout (the panel its predictions and plans are made on)."
     c = self.columns
-    # the spend list as saved, blanks (channels without spend) included: it pairs by position (`detect_columns`)
-    return load_panel(
-        source,
-        region=c.region if c.region is not None else '',
-        time=c.time,
-        target=c.target,
-        media=c.media,
-        spend=list(c.spend),
-        controls=c.controls,
-        holdout_weeks=len(self.times) - self.n_train,
-        kpi_value=c.kpi_value,
-        labels=dict(c.labels),
-    )
+    holdout = len(self.times) - self.n_train
+    return load_panel(source, **c.load_arguments(), holdout_weeks=holdout, labels=dict(c.labels))
 
 
 # %% ../nbs/07_train.ipynb #a55d5d94
