@@ -352,6 +352,7 @@ d = {
                 'deepcausal_nb/decompose.py',
             ),
             'deepcausal_nb.decompose.metrics_report': ('decompose.html#metrics_report', 'deepcausal_nb/decompose.py'),
+            'deepcausal_nb.decompose.moving_together': ('decompose.html#moving_together', 'deepcausal_nb/decompose.py'),
             'deepcausal_nb.decompose.prediction_interval': (
                 'decompose.html#prediction_interval',
                 'deepcausal_nb/decompose.py',
@@ -619,6 +620,7 @@ d = {
             'deepcausal_nb.report._saved_model': ('report.html#_saved_model', 'deepcausal_nb/report.py'),
             'deepcausal_nb.report._scenario_json': ('report.html#_scenario_json', 'deepcausal_nb/report.py'),
             'deepcausal_nb.report._show_progress': ('report.html#_show_progress', 'deepcausal_nb/report.py'),
+            'deepcausal_nb.report._together_html': ('report.html#_together_html', 'deepcausal_nb/report.py'),
             'deepcausal_nb.report._top_channels': ('report.html#_top_channels', 'deepcausal_nb/report.py'),
             'deepcausal_nb.report._top_channels_html': ('report.html#_top_channels_html', 'deepcausal_nb/report.py'),
             'deepcausal_nb.report._versus': ('report.html#_versus', 'deepcausal_nb/report.py'),

@@ -206,7 +206,7 @@ def _fit_job(job: dict) -> dict:
     one job)."""
     from deepcausal_nb.data import load_panel
     from deepcausal_nb.train import fit, TrainingError
-    from deepcausal_nb.decompose import write_run
+    from deepcausal_nb.decompose import write_run, moving_together
     from deepcausal_nb.cluster import worker_address
     import pandas as pd
 
@@ -238,6 +238,7 @@ def _fit_job(job: dict) -> dict:
         shape=(panel.n_regions, panel.n_weeks, panel.n_channels),
         experiments=fitted.info.get('experiments'),
         calibration=fitted.info.get('calibration'),
+        together=[(panel.labels.get(a, a), panel.labels.get(b, b), r) for a, b, r in moving_together(panel)],
         labels=panel.labels,
         fit_seconds=fitted.info['fit_seconds'],
         worker=worker_address(),
@@ -307,6 +308,11 @@ def _print_fit(r: dict, out: Path):
             + ('  <- CONFLICT with the data: left out of the fit' if e['conflict'] else '')
         )
     _print_calibration(r)
+    for a, b, corr in r.get('together') or []:
+        print(
+            f'moving together: {a} and {b} (correlation {corr:.2f} within regions): the data cannot split credit '
+            "between them; their combined share is surer than each one's, and a lift test on one would settle it"
+        )
     if r.get('baseline_like'):
         print(
             f'baseline-like: {", ".join(r["baseline_like"])}: '

@@ -17,6 +17,7 @@ __all__ = [
     'experiments_record',
     'write_run',
     'activity_check',
+    'moving_together',
     'control_references',
     'prior_verdict',
     'prior_table',
@@ -356,6 +357,30 @@ def activity_check(
         (out.elasticity < min_elasticity) | (out.activity_share < min_activity_share) | (out.variation < min_variation)
     )
     return out
+
+
+# %% ../nbs/08_decompose.ipynb #bc039394
+def moving_together(
+    panel: Panel,
+    weeks: int | None = None,  # the first weeks to look at (default all; a fit's `n_train` for its training weeks)
+    threshold: float = 0.8,  # correlation at and above which two channels are named
+) -> list[tuple[str, str, float]]:  # (channel, channel, correlation), strongest first
+    "Pairs of channels whose activity, relative to each region's mean and with it removed, correlates ≥ `threshold`."
+    m = panel.mask[:, :weeks]
+    x = np.where(m[..., None], panel.media[:, :weeks].astype('float64'), np.nan)
+    x = x / np.clip(np.nanmean(x, axis=1, keepdims=True), 1e-12, None)  # each region's own scale
+    x = x - np.nanmean(x, axis=1, keepdims=True)  # and its own level: only the movement counts
+    cells = x[m]
+    cells = cells[~np.isnan(cells).any(1)]
+    with np.errstate(invalid='ignore', divide='ignore'):
+        r = np.corrcoef(cells.T) if len(cells) > 2 else np.zeros((panel.n_channels,) * 2)
+    pairs = [
+        (panel.channels[a], panel.channels[b], float(r[a, b]))
+        for a in range(panel.n_channels)
+        for b in range(a + 1, panel.n_channels)
+        if r[a, b] >= threshold
+    ]
+    return sorted(pairs, key=lambda t: -t[2])
 
 
 # %% ../nbs/08_decompose.ipynb #4a7ab7a7

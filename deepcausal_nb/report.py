@@ -69,7 +69,7 @@ from .data import Panel, load_panel, parse_labels, display_names
 from .train import FittedMMM, fit, check_media_priors
 from .experiments import read_experiments
 from .decompose import summarise, experiments_record
-from .decompose import control_references, prior_table
+from .decompose import control_references, prior_table, moving_together
 from deepcausal_nb.optimize import (
     OptimizeError,
     optimize_allocation,
@@ -373,6 +373,8 @@ def headline(rd: ReportData) -> dict:
         not_distinguishable=[r.channel for r in ch.itertuples() if not r.contribution_lo > 0],
         # a contribution that is a near-constant level in each region (or saturated) trades with the baseline
         baseline_like=[r.channel for r in ch.itertuples() if r.baseline_like],
+        # channels whose activity moves together: the data cannot split credit between them
+        together=[dict(a=a, b=b, correlation=r) for a, b, r in moving_together(rd.panel, rd.fitted.n_train)],
         plan=None if rd.plan is None else rd.plan.summary(),
         plan_note=rd.plan_note,
         provenance=provenance(rd),
@@ -474,12 +476,28 @@ def _intervals_html(h: dict, name) -> str:
     return '<p>' + ' '.join(parts) + '</p>'
 
 
+# %% ../nbs/13_report.ipynb #03a6e554
+def _together_html(h: dict, name) -> str:
+    "The channels whose activity moves together (`moving_together`), named: the data cannot split credit between them."
+    if not h.get('together'):
+        return ''
+    pairs = '; '.join(
+        f'{html.escape(name(t["a"]))} and {html.escape(name(t["b"]))} (r = {t["correlation"]:.2f})'
+        for t in h['together']
+    )
+    return (
+        f'<p><b>Moving together: {pairs}</b>. Their activity rises and falls together within regions, so the data '
+        'cannot split the credit between them: their combined share is surer than each one&rsquo;s. A lift test on '
+        'one of them would settle the split.</p>'
+    )
+
+
 # %% ../nbs/13_report.ipynb #b5609278
 def _baseline_like_html(h: dict, name) -> str:
     "The channels the data cannot tell from the baseline (`activity_check`), named, with what would settle them."
     if not h['baseline_like']:
-        return ''
-    return (
+        return _together_html(h, name)
+    return _together_html(h, name) + (
         f"<p><b>Baseline-like: {html.escape(', '.join(map(name, h['baseline_like'])))}</b>. Each one's contribution "
         'is nearly a constant level in each region, or saturated, so the data cannot tell it from the baseline: its '
         "share rests on the model's priors more than on the data. A lift test would settle it.</p>"
