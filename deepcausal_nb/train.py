@@ -1484,7 +1484,9 @@ def _calibrated(
         kept = table[ok].reset_index(drop=True)
         anchors = [] if before is None else calibration_anchors(before, panel, kept, cfg)
         if len(kept) == 0 and before is not None:  # no test left: the fit without tests is the answer
-            return copy.deepcopy(before), anchors
+            alone = copy.deepcopy(before)
+            alone.info['fit_seconds'] = 0.0  # its time is counted once, as the fit without the tests
+            return alone, anchors
         tests = kept if len(kept) else None
         return _fit(panel, cfg, holdout, progress, checkpoint, checkpoint_every, tests, anchors), anchors
 
