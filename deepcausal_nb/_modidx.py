@@ -319,6 +319,7 @@ d = {
             'deepcausal_nb.data._rows': ('data.html#_rows', 'deepcausal_nb/data.py'),
             'deepcausal_nb.data._time_grid': ('data.html#_time_grid', 'deepcausal_nb/data.py'),
             'deepcausal_nb.data._train_weeks': ('data.html#_train_weeks', 'deepcausal_nb/data.py'),
+            'deepcausal_nb.data._untrained_regions': ('data.html#_untrained_regions', 'deepcausal_nb/data.py'),
             'deepcausal_nb.data._week_id_grid': ('data.html#_week_id_grid', 'deepcausal_nb/data.py'),
             'deepcausal_nb.data._weekly': ('data.html#_weekly', 'deepcausal_nb/data.py'),
             'deepcausal_nb.data._whole_weeks': ('data.html#_whole_weeks', 'deepcausal_nb/data.py'),

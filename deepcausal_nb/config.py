@@ -109,7 +109,8 @@ class ModelConfig:
     trend_sd: float = 0.01  # prior sd of the shared trend's change of slope at a knot (lower = straighter)
     region_trend_sd: float = 0.005  # prior sd of a region's own change of slope at a knot
     region_level_sd: float = 0.05  # prior sd of a region's trend deviation from the shared one
-    forecast_weeks: int = 4  # the level after the fitted weeks is its mean over the last this many fitted weeks
+    # the level after the fitted weeks is its mean over the last this many fitted weeks (half a year: see `06_model`)
+    forecast_weeks: int = 26
     control_reference: str = 'auto'  # where controls are measured from: 'auto' (per control), 'min', 'mean' or 'zero'
     # a control's own level: control=level items, e.g. price=9.99,competitor=mean
     control_levels: list[str] | None = None

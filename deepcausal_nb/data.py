@@ -565,6 +565,8 @@ class Panel:
     future: int = 0  # trailing weeks with planned inputs but no KPI (see `extend_panel`)
     planned: np.ndarray | None = None  # [regions] which regions the plan covers (None: all)
     kpi_value: np.ndarray | None = None  # [regions, weeks] money per unit of KPI (`ColumnMap.kpi_value`); None: unknown
+    # the holdout `load_panel` was asked for (an argument or its config): `fit` holds out the same weeks; None: not set
+    holdout_weeks: int | None = None
 
     @property
     def n_regions(self):
@@ -948,6 +950,13 @@ def _kpi_values(df, cm, flat, R, T, offset):
     return value
 
 
+# %% ../nbs/01_data.ipynb #34a6c432
+def _untrained_regions(mask: np.ndarray, regions: list, n_train: int) -> list[str]:
+    "A note naming the regions without one observed training week (their predictions rest on shared effects only)."
+    no = [regions[i] for i in np.nonzero(~mask[:, :n_train].any(1))[0]]
+    return [f'region(s) with no training week, predicted from shared effects only: {", ".join(no)}'] if no else []
+
+
 # %% ../nbs/01_data.ipynb #ed97cf86
 def load_panel(
     source,  # path (.csv/.tsv/.parquet) or DataFrame; never modified
@@ -969,6 +978,7 @@ def load_panel(
 ) -> Panel:
     "Read, validate and pivot a long MMM table into a `Panel`."
     cfg = config or DataConfig()
+    asked = holdout_weeks is not None or config is not None  # a holdout the caller chose: `fit` keeps to it
     pick = lambda v, d: d if v is None else v
     region, time, target = pick(region, cfg.region), pick(time, cfg.time), pick(target, cfg.target)
     media, spend, controls = pick(media, cfg.media), pick(spend, cfg.spend), pick(controls, cfg.controls)
@@ -1001,12 +1011,10 @@ def load_panel(
         spend_a[:, :, [s is None for s in cm.spend]] = np.nan
     notes = _grid_notes(mask, regions, grid, missing_weeks)
     notes += _input_notes(y, M, cm)
-    n_train = _train_weeks(T, holdout_weeks)
-    if not mask[:, :n_train].any(1).all():
-        no = [regions[i] for i in np.nonzero(~mask[:, :n_train].any(1))[0]]
-        notes.append(f'region(s) with no training week, predicted from shared effects only: {", ".join(no)}')
+    notes += _untrained_regions(mask, regions, _train_weeks(T, holdout_weeks))
     value = _kpi_values(df, cm, flat, R, T, offset)
-    return Panel(kpi, media_a, spend_a, ctrl, mask, regions, grid, cm, notes, kpi_value=value)
+    held = holdout_weeks if asked else None
+    return Panel(kpi, media_a, spend_a, ctrl, mask, regions, grid, cm, notes, kpi_value=value, holdout_weeks=held)
 
 
 # %% ../nbs/01_data.ipynb #53fda981
@@ -1208,4 +1216,5 @@ def extend_panel(
         F,
         None if planned.all() else planned,
         _extended_kpi_value(panel, F),
+        panel.holdout_weeks,
     )

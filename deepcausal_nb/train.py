@@ -1267,7 +1267,8 @@ def _fit(
 def fit(
     panel: Panel,  # the data (see `load_panel`)
     config: MMMConfig | None = None,  # defaults: `load_config()` (settings.ini)
-    holdout_weeks: int | None = None,  # last weeks kept out of everything fitted; default config.data.holdout_weeks
+    # last weeks kept out of everything fitted; default: the panel's (`load_panel`), else config.data.holdout_weeks
+    holdout_weeks: int | None = None,
     # tqdm bar (bool; default config.train.progress), or a text file to write a plain bar to
     # (a report's CLI shows it)
     progress=None,
@@ -1282,7 +1283,7 @@ def fit(
     """Fit the DeepCausalMMM on `panel`'s training weeks: the MAP of its priors and the data, or early stopping on
     carved weeks (`train.val_weeks`)."""
     cfg = copy.deepcopy(config or load_config())
-    holdout = cfg.data.holdout_weeks if holdout_weeks is None else holdout_weeks
+    holdout = next(h for h in (holdout_weeks, panel.holdout_weeks, cfg.data.holdout_weeks) if h is not None)
     cfg.data.holdout_weeks = holdout
     progress = cfg.train.progress if progress is None else progress
     if experiments is None:
