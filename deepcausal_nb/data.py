@@ -11,6 +11,7 @@ __all__ = [
     'CONTROL_WORDS',
     'MAX_WEEKS',
     'MIN_TRAIN_WEEKS',
+    'SIZE_COLUMNS',
     'DataError',
     'read_table',
     'channel_stem',
@@ -901,6 +902,9 @@ def _grid_notes(mask, regions, grid, missing_weeks) -> list:
 
 
 # %% ../nbs/01_data.ipynb #75347fbc
+SIZE_COLUMNS = ('population', 'households', 'universe')  # a region's size, as panels name it (Meridian: population)
+
+
 def _input_notes(y, M, cm) -> list:
     notes = []
     if (y.to_numpy() < 0).any():
@@ -908,10 +912,16 @@ def _input_notes(y, M, cm) -> list:
     const = [c for j, c in enumerate(cm.media) if np.ptp(M[:, j]) == 0]
     if const:
         notes.append(f'media column(s) with no variation, whose effect cannot be estimated: {", ".join(const)}')
-    if cm.ignored:
+    size = [c for c in cm.ignored if str(c).lower() in SIZE_COLUMNS]
+    if size:
         notes.append(
-            f'columns not used: {", ".join(map(str, cm.ignored))} (map them with --controls/--media if they matter)'
+            f"{', '.join(size)}: a region's size is not needed as an input: each region's KPI and media are scaled by "
+            'their own training means, the same as per-capita figures when the size is constant (if it changes over '
+            'time, divide the KPI and media by it before loading)'
         )
+    other = [str(c) for c in cm.ignored if c not in size]
+    if other:
+        notes.append(f'columns not used: {", ".join(other)} (map them with --controls/--media if they matter)')
     return notes
 
 
