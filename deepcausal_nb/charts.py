@@ -1761,7 +1761,7 @@ def all_charts(
             fitted.parameters_table(), max_lag=min(fitted.config.model.max_lag, panel.n_weeks), ctx=ctx
         ),
         coefficients=plot_coefficients(point['coefficients'], panel.times, channels, ctx=ctx),
-        graph=plot_graph(fitted.edges(), channels, ctx=ctx),
+        graph=plot_graph(fitted.edges(panel=panel), channels, ctx=ctx),
         adjacency=plot_dag_heatmap(fitted, ctx=ctx),
     )
     if budget:

@@ -18,6 +18,7 @@ __all__ = [
     'fit_sem',
     'plot_dag',
     'plot_adjacency',
+    'edge_evidence',
 ]
 
 # %% ../nbs/05_dag.ipynb #6c7562a4
@@ -358,10 +359,12 @@ def _channel_markers(fig: go.Figure, channels: list[str], pos: dict, names: dict
 
 # %% ../nbs/05_dag.ipynb #ac6ddf71
 def _edge_arrows(fig: go.Figure, df: pd.DataFrame, pos: dict) -> list:
-    "One arrow per edge (width ∝ |weight|, red when negative); returns where each edge's weight label goes."
+    """One arrow per edge (width ∝ |weight|, red when negative; faint without `evidence` when the table has that
+    column); returns where each edge's weight label goes."""
     top = max([abs(float(w)) for w in df.weight] + [1e-12])
+    found = df.evidence.astype(bool).tolist() if 'evidence' in df else [True] * len(df)
     mids = []
-    for s, t, w in zip(df.source.astype(str), df.target.astype(str), df.weight.astype(float)):
+    for s, t, w, e in zip(df.source.astype(str), df.target.astype(str), df.weight.astype(float), found):
         (x0, y0), (x1, y1) = pos[s], pos[t]
         fig.add_annotation(
             x=x1,
@@ -376,11 +379,11 @@ def _edge_arrows(fig: go.Figure, df: pd.DataFrame, pos: dict) -> list:
             showarrow=True,
             arrowhead=2,
             arrowsize=1,
-            arrowwidth=1 + 5 * abs(w) / top,
-            arrowcolor='#555555' if w >= 0 else '#d62728',
+            arrowwidth=1 + 5 * abs(w) / top if e else 1,
+            arrowcolor=('#555555' if w >= 0 else '#d62728') if e else '#c8c8c8',
             standoff=16,
             startstandoff=16,
-            opacity=0.8,
+            opacity=0.8 if e else 0.6,
         )
         # the weight sits beside its arrow, not on it: off the midpoint along the edge's normal, alternating sides and
         # positions along the edge so that labels of edges that cross or share a node do not cover each other
@@ -388,28 +391,48 @@ def _edge_arrows(fig: go.Figure, df: pd.DataFrame, pos: dict) -> list:
         dx, dy = x1 - x0, y1 - y0
         n = max((dx * dx + dy * dy) ** 0.5, 1e-9)
         f, side = (0.4, 0.6)[k % 2], (1, -1)[(k // 2) % 2]
-        mids.append((x0 + f * dx - side * 0.12 * dy / n, y0 + f * dy + side * 0.12 * dx / n, s, t, w))
+        mids.append((x0 + f * dx - side * 0.12 * dy / n, y0 + f * dy + side * 0.12 * dx / n, s, t, w, e))
     return mids
 
 
 # %% ../nbs/05_dag.ipynb #4dbcd8bc
 def _weight_labels(fig: go.Figure, mids: list, names: dict):
-    "The edges' weights beside their arrows: written for the 12 strongest, in the hover text for all."
+    "The edges' weights beside their arrows: written for the 12 strongest with evidence, in the hover text for all."
     if mids:
         # written weights for the 12 strongest edges only (every edge's weight is in its hover text)
-        strong = set(np.argsort([-abs(m[4]) for m in mids])[:12].tolist())
+        strong = set(np.argsort([-abs(m[4]) if m[5] else 0 for m in mids])[:12].tolist())
         fig.add_trace(
             go.Scatter(
                 x=[m[0] for m in mids],
                 y=[m[1] for m in mids],
                 mode='text',
                 name='weights',
-                text=[f'{m[4]:+.2f}' if k in strong else '' for k, m in enumerate(mids)],
+                text=[f'{m[4]:+.2f}' if k in strong and m[5] else '' for k, m in enumerate(mids)],
                 textfont=dict(size=11, color='#333333'),
-                hovertext=[f'{names[m[2]]} → {names[m[3]]}: {m[4]:+.3f}' for m in mids],
+                hovertext=[
+                    f'{names[m[2]]} → {names[m[3]]}: {m[4]:+.3f}'
+                    + ('' if m[5] else ' (no evidence: they move together)')
+                    for m in mids
+                ],
                 hoverinfo='text',
             )
         )
+
+
+# %% ../nbs/05_dag.ipynb #65382440
+def _graph_subtitle(df: pd.DataFrame, n_edges: int) -> str | None:
+    "What the drawing shows: how many edges of how many, and with `evidence`, what a solid edge means."
+    shown = (
+        f'the {len(df)} strongest of {n_edges} edges; every weight is in the weight matrix' if n_edges > len(df) else ''
+    )
+    if 'evidence' not in df:
+        return shown or None
+    found, tail = int(df.evidence.astype(bool).sum()), f' Drawn: {shown}.' if shown else ''
+    return (
+        f"{found} edge(s) with evidence (solid): the source's past predicts the target's buying beyond the shared "
+        f'weekly pattern and the KPI; faint: plans that only move together.{tail}'
+        '<br>An edge is about how media are bought, not about sales'
+    )
 
 
 # %% ../nbs/05_dag.ipynb #0ec19987
@@ -425,8 +448,9 @@ def plot_dag(
     channels = [str(c) for c in channels]
     df = _edge_table(edges)
     n_edges = len(df)
-    if n_edges > max_edges:
-        df = df.loc[df.weight.abs().sort_values(ascending=False, kind='stable').index[:max_edges]].sort_index()
+    if n_edges > max_edges:  # the strongest, edges with evidence first
+        rank = df.weight.abs() + (1e9 * df.evidence.astype(bool) if 'evidence' in df else 0)
+        df = df.loc[rank.sort_values(ascending=False, kind='stable').index[:max_edges]].sort_index()
     g = dag_to_networkx(df, channels)
     pos = _layered_layout(g, channels)
     palette = qualitative.Plotly
@@ -441,11 +465,7 @@ def plot_dag(
     # room for the labels above the top node and beside the outer ones
     pad = lambda v, lo, hi: [min(v) - lo, max(v) + hi]
     circle = len(set(xs)) > 1 and depth == 1 or len(channels) > 6
-    sub = (
-        f'the {len(df)} strongest of {n_edges} edges; every weight is in the weight matrix'
-        if n_edges > len(df)
-        else None
-    )
+    sub = _graph_subtitle(df, n_edges)
     fig.update_layout(
         title=dict(text=title, subtitle=dict(text=sub) if sub else None),
         showlegend=False,
@@ -498,3 +518,65 @@ def plot_adjacency(
         width=max(380, 45 * C + 250),
     )
     return fig
+
+
+# %% ../nbs/05_dag.ipynb #bc370e32
+def _within(x: np.ndarray, mask: np.ndarray, weeks: bool) -> np.ndarray:
+    """[R, T, K] series relative to each region's mean, with each region's mean (and with `weeks`, each week's mean
+    across regions) removed; NaN where unobserved."""
+    m = mask[..., None]
+    level = np.where(m, x, 0.0).sum(1, keepdims=True) / np.maximum(m.sum(1, keepdims=True), 1)
+    u = np.where(m, x / np.where(np.abs(level) > 1e-12, level, 1.0), np.nan)
+    u = u - np.nanmean(u, 1, keepdims=True)
+    return u - np.nanmean(u, 0, keepdims=True) if weeks else u
+
+
+# %% ../nbs/05_dag.ipynb #6d3205d9
+def _lags(u: np.ndarray, lags: int) -> np.ndarray:
+    "[R, T, K] -> [R·(T − lags), K·lags]: each series at lags 1..`lags`, row by row for weeks `lags`..T−1."
+    T = u.shape[1]
+    return np.concatenate([u[:, lags - k : T - k] for k in range(1, lags + 1)], -1).reshape(-1, u.shape[2] * lags)
+
+
+# %% ../nbs/05_dag.ipynb #da6177b4
+def _rss(X: np.ndarray, y: np.ndarray) -> float:
+    "Residual sum of squares of the least-squares fit of y on X."
+    r = y - X @ np.linalg.lstsq(X, y, rcond=None)[0]
+    return float(r @ r)
+
+
+# %% ../nbs/05_dag.ipynb #e841314e
+def edge_evidence(
+    media: np.ndarray,  # activity [regions, weeks, channels] (training weeks)
+    kpi: np.ndarray,  # [regions, weeks]
+    mask: np.ndarray,  # observed cells [regions, weeks]
+    channels: list[str],
+    lags: int = 2,  # weeks of each series' past in the regressions
+    alpha: float = 0.01,  # family-wise level over all ordered pairs (Bonferroni)
+    min_r2: float = 0.01,  # the source's past must explain at least this share of what the target's past leaves
+) -> pd.DataFrame:  # source, target, f_stat, p_value, partial_r2, evidence: every ordered pair
+    "Time-precedence test of every channel → channel edge, beyond the target's past, the week's pattern and the KPI's."
+    from scipy.stats import f as f_dist
+
+    mask = np.asarray(mask, bool)
+    weeks = mask.shape[0] > 1  # one series: the week's pattern is the data itself
+    u = _within(np.asarray(media, float), mask, weeks)
+    y_all = _within(np.asarray(kpi, float)[..., None], mask, weeks)
+    past, kpi_past = _lags(u, lags), _lags(y_all, lags)
+    now = u[:, lags:].reshape(-1, u.shape[2])
+    C, pairs, rows = len(channels), len(channels) * (len(channels) - 1), []
+    for t in range(C):
+        own = np.hstack([past[:, t::C], kpi_past])
+        for s in (s for s in range(C) if s != t):
+            X = np.hstack([own, past[:, s::C]])
+            ok = np.isfinite(now[:, t]) & np.isfinite(X).all(1)
+            n, k = ok.sum(), X.shape[1]
+            if n <= k + lags:
+                rows.append((channels[s], channels[t], np.nan, 1.0, 0.0))
+                continue
+            r0, r1 = _rss(own[ok], now[ok, t]), _rss(X[ok], now[ok, t])
+            stat = (r0 - r1) / lags / max(r1 / (n - k), 1e-300)
+            rows.append((channels[s], channels[t], stat, float(f_dist.sf(stat, lags, n - k)), 1 - r1 / max(r0, 1e-300)))
+    df = pd.DataFrame(rows, columns=['source', 'target', 'f_stat', 'p_value', 'partial_r2'])
+    df['evidence'] = (df.p_value < alpha / max(pairs, 1)) & (df.partial_r2 >= min_r2)
+    return df

@@ -300,7 +300,7 @@ def write_run(
     contributions_frame(fitted, panel, comp).to_csv(paths['contributions'], index=False)
     predictions_frame(fitted, panel, comp).to_csv(paths['predictions'], index=False)
     channel_table(fitted, panel, comp).to_csv(paths['channels'], index=False)
-    fitted.edges().to_csv(paths['edges'], index=False)
+    fitted.edges(panel=panel).to_csv(paths['edges'], index=False)  # with each edge's evidence (`dag.edge_evidence`)
     fitted.save(paths['model'])
     return paths
 

@@ -56,6 +56,7 @@ from .config import DeepCausalError, MMMConfig, config_to_dict, config_from_dict
 from .config import control_reference_levels, ConfigError, MEDIA_PRIOR_KINDS, parse_media_priors
 from .data import Panel, PanelScaler, ColumnMap, split_weeks, MIN_TRAIN_WEEKS, load_panel
 from .model import DeepCausalMMM, fourier_features, week_positions
+from .dag import edge_evidence
 from .metrics import regression_metrics, baseline_metrics
 from .experiments import read_experiments, experiment_design, model_lifts, data_lift
 
@@ -820,9 +821,19 @@ def parameters_table(self: FittedMMM, interval: float | None = None) -> pd.DataF
 
 # %% ../nbs/07_train.ipynb #83f6c84f
 @patch
-def edges(self: FittedMMM, threshold: float = 0.05) -> pd.DataFrame:
-    "Learned channel graph: source, target, weight (acyclic)."
-    return self.model.dag.edges(threshold)
+def edges(self: FittedMMM, threshold: float = 0.05, panel: Panel | None = None) -> pd.DataFrame:
+    """Learned channel graph: source, target, weight (the members' mean; acyclic) and its interval `weight_lo`,
+    `weight_hi` (`report.interval`); with the `panel`, each edge's time-precedence test on the training weeks
+    (`dag.edge_evidence`: `p_value`, `partial_r2`, `evidence`)."""
+    df = self.model.dag.edges(threshold)
+    W, at = self.model.dag.W().detach().cpu().numpy(), {c: i for i, c in enumerate(self.model.dag.channels)}
+    each = np.stack([W[:, at[s], at[t]] for s, t in zip(df.source, df.target)], 1) if len(df) else np.zeros((1, 0))
+    _, df['weight_lo'], df['weight_hi'] = ensemble_interval(each, self.config.report.interval)
+    if panel is None:
+        return df
+    n = self.n_train
+    ev = edge_evidence(panel.media[:, :n], panel.kpi[:, :n], panel.mask[:, :n], list(self.model.dag.channels))
+    return df.merge(ev[['source', 'target', 'p_value', 'partial_r2', 'evidence']], on=['source', 'target'], how='left')
 
 
 # %% ../nbs/07_train.ipynb #e7c2dab0

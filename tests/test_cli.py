@@ -269,7 +269,7 @@ NUMERIC = {
     'contributions.csv': ['value'],
     'predictions.csv': ['actual', 'predicted', 'predicted_lo', 'predicted_hi'],
     'channels.csv': ['contribution', 'share', 'roi', 'roi_lo', 'roi_hi'],
-    'edges.csv': ['weight'],
+    'edges.csv': ['weight', 'weight_lo', 'weight_hi', 'p_value', 'partial_r2'],
     'experiments.csv': ['lift', 'lift_se', 'model_lift', 'model_lift_lo', 'model_lift_hi', 'share_before', 'share'],
     'calibration.csv': ['share_before', 'share_before_lo', 'share_before_hi', 'share', 'share_lo', 'share_hi'],
     'allocation.csv': ['current', 'optimal', 'lower', 'upper', 'marginal_roi', 'lift', 'lift_lo', 'lift_hi'],
