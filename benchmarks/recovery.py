@@ -15,6 +15,7 @@ Per design (mean over seeds, spread = max - min over seeds; the scores are `deep
 - coef_rsd: relative SD over weeks of the learned coefficients (mean over channels); truth is 0 except `varying`
 - wape / naive_wape: holdout WAPE of the model and of the best naive forecast (13 weeks held out)
 - coverage_90: share of the channels (over seeds) whose 90% share interval (ensemble members) holds the true share
+- edge_precision / edge_recall / edges_false: the fit's evidence edges (`edges.csv`: evidence) against the true graph
 - fit_s: fit time (seconds, this machine)
 Each seed sets both the simulated panel and the model's seed.
 """
@@ -30,7 +31,7 @@ import torch
 from deepcausal_nb.config import load_config
 from deepcausal_nb.data import load_panel
 from deepcausal_nb.simulate import simulate
-from deepcausal_nb.recovery import HOLDOUT, DESIGNS, score, coverage_score
+from deepcausal_nb.recovery import HOLDOUT, DESIGNS, score, coverage_score, edge_score
 from deepcausal_nb.train import fit
 
 
@@ -57,6 +58,7 @@ def run_one(design: str, seed: int, overrides: list) -> dict:
         share_covered=int(sum(inside)),
         share_intervals=len(inside),
         **score(sim, panel, fitted),
+        **edge_score(sim, fitted.edges(panel=panel)),  # the graph's evidence edges against the true graph
     )
 
 
@@ -109,6 +111,10 @@ def summary(rows: pd.DataFrame) -> pd.DataFrame:
     ].mean()
     out.insert(1, 'spread_pp', g.share_mae_pp.max() - g.share_mae_pp.min())
     out.insert(2, 'coverage_90', g.share_covered.sum() / g.share_intervals.sum())  # per design, over seeds x channels
+    # evidence edges pooled over seeds (NaN: nothing found / nothing to find)
+    out['edge_precision'] = g.edges_hit.sum() / g.edges_found.sum().replace(0, float('nan'))
+    out['edge_recall'] = g.edges_hit.sum() / g.edges_true.sum().replace(0, float('nan'))
+    out['edges_false'] = g.edges_found.sum() - g.edges_hit.sum()
     out['wape'] *= 100
     out['naive_wape'] *= 100
     return out.rename(columns={'wape': 'wape_%', 'naive_wape': 'naive_wape_%'})
@@ -137,6 +143,7 @@ if __name__ == '__main__':
             f'WAPE {100 * r["wape"]:.2f}% (naive {100 * r["naive_wape"]:.2f}%), '
             f'media {r["media_share"]:.1f}% (true {r["true_media_share"]:.1f}%), '
             f'90% share intervals hold the truth for {r["share_covered"]}/{r["share_intervals"]}, '
+            f'evidence edges {r["edges_hit"]} of {r["edges_true"]} true, {r["edges_found"] - r["edges_hit"]} false, '
             f'{r["fit_s"]:.1f} s, {r["epochs"]} epochs; slopes {r["slopes"]} (true {r["true_slopes"]})',
             flush=True,
         )

@@ -551,32 +551,35 @@ def edge_evidence(
     kpi: np.ndarray,  # [regions, weeks]
     mask: np.ndarray,  # observed cells [regions, weeks]
     channels: list[str],
-    lags: int = 2,  # weeks of each series' past in the regressions
+    lags: int = 1,  # weeks of each series' past in the regressions
     alpha: float = 0.01,  # family-wise level over all ordered pairs (Bonferroni)
-    min_r2: float = 0.01,  # the source's past must explain at least this share of what the target's past leaves
-) -> pd.DataFrame:  # source, target, f_stat, p_value, partial_r2, evidence: every ordered pair
-    "Time-precedence test of every channel → channel edge, beyond the target's past, the week's pattern and the KPI's."
+    min_r2: float = 0.01,  # the source's past must explain at least this share of what the rest leaves
+    asymmetry: float = 3.0,  # ... and this many times what the target's past explains of the source
+) -> pd.DataFrame:  # source, target, f_stat, p_value, partial_r2, reverse_r2, evidence: every ordered pair
+    """Time-precedence test of every channel → channel edge: beyond the past of every other channel, the week's
+    pattern and the KPI's past."""
     from scipy.stats import f as f_dist
 
     mask = np.asarray(mask, bool)
     weeks = mask.shape[0] > 1  # one series: the week's pattern is the data itself
     u = _within(np.asarray(media, float), mask, weeks)
-    y_all = _within(np.asarray(kpi, float)[..., None], mask, weeks)
-    past, kpi_past = _lags(u, lags), _lags(y_all, lags)
-    now = u[:, lags:].reshape(-1, u.shape[2])
-    C, pairs, rows = len(channels), len(channels) * (len(channels) - 1), []
-    for t in range(C):
-        own = np.hstack([past[:, t::C], kpi_past])
-        for s in (s for s in range(C) if s != t):
-            X = np.hstack([own, past[:, s::C]])
-            ok = np.isfinite(now[:, t]) & np.isfinite(X).all(1)
-            n, k = ok.sum(), X.shape[1]
-            if n <= k + lags:
-                rows.append((channels[s], channels[t], np.nan, 1.0, 0.0))
-                continue
-            r0, r1 = _rss(own[ok], now[ok, t]), _rss(X[ok], now[ok, t])
-            stat = (r0 - r1) / lags / max(r1 / (n - k), 1e-300)
-            rows.append((channels[s], channels[t], stat, float(f_dist.sf(stat, lags, n - k)), 1 - r1 / max(r0, 1e-300)))
+    past, kpi_past = _lags(u, lags), _lags(_within(np.asarray(kpi, float)[..., None], mask, weeks), lags)
+    now, C, rows = u[:, lags:].reshape(-1, u.shape[2]), len(channels), []
+    for t, s in ((t, s) for t in range(C) for s in range(C) if s != t):
+        rest = np.hstack([past[:, [c + C * k for k in range(lags) for c in range(C) if c != s]], kpi_past])
+        X = np.hstack([rest, past[:, s::C]])
+        ok = np.isfinite(now[:, t]) & np.isfinite(X).all(1)
+        n, k = ok.sum(), X.shape[1]
+        if n <= k + lags:
+            rows.append((channels[s], channels[t], np.nan, 1.0, 0.0))
+            continue
+        r0, r1 = _rss(rest[ok], now[ok, t]), _rss(X[ok], now[ok, t])
+        stat = (r0 - r1) / lags / max(r1 / (n - k), 1e-300)
+        rows.append((channels[s], channels[t], stat, float(f_dist.sf(stat, lags, n - k)), 1 - r1 / max(r0, 1e-300)))
     df = pd.DataFrame(rows, columns=['source', 'target', 'f_stat', 'p_value', 'partial_r2'])
-    df['evidence'] = (df.p_value < alpha / max(pairs, 1)) & (df.partial_r2 >= min_r2)
+    df['reverse_r2'] = df.set_index(['target', 'source']).partial_r2.reindex(list(zip(df.source, df.target))).values
+    pairs = max(C * (C - 1), 1)
+    df['evidence'] = (
+        (df.p_value < alpha / pairs) & (df.partial_r2 >= min_r2) & (df.partial_r2 >= asymmetry * df.reverse_r2)
+    )
     return df

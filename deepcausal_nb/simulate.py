@@ -11,6 +11,7 @@ __all__ = [
     'CONFOUNDED',
     'channel_names',
     'SimConfig',
+    'graph_edges',
     'make_sim_config',
     'geometric_adstock_np',
     'hill_np',
@@ -101,6 +102,9 @@ class SimConfig:
     half_saturation_min: float = 0.5  # Hill half-saturation K (in units of the regional mean) in [min, max]
     half_saturation_max: float = 1.5
     edge_weight: float = 0.3  # tv -> search: search activity per unit of TV's normalised adstock
+    # a design's own channel graph: 'tv>search:0.3,social>display:0.2' ('none': no edge; '': the default tv -> search)
+    graph: str = ''
+    calendar: str = ''  # channels sharing one campaign calendar, comma-separated (they move together, no edge)
     spend_noise: float = 0.05  # relative noise of the cost per impression, week to week
     # harder designs for the recovery suite (all off by default; they draw from their own random stream,
     # so the default panels stay exactly as they were)
@@ -124,6 +128,30 @@ class SimConfig:
     experiment_se: float = 0.1  # standard error of a measured lift, relative to its exact value
     # the channels tested, in this order, comma-separated ('' = those paced to demand first, TV never)
     experiment_channels: str = ''
+
+
+# %% ../nbs/02_simulate.ipynb #4573925a
+def graph_edges(cfg: SimConfig) -> list[tuple] | None:
+    """The channel graph a design asks for, as (source, target, weight) channel indices: `cfg.graph` is
+    'tv>search:0.3,social>display:0.2', 'none' (no edge at all), or '' (None: the default graph, search follows TV)."""
+    if not cfg.graph:
+        return None
+    if cfg.graph.strip() == 'none':
+        return []
+    names, edges = channel_names(cfg.channels), []
+    for item in cfg.graph.split(','):
+        try:
+            pair, weight = item.split(':')
+            source, target = (s.strip() for s in pair.split('>'))
+            s, t, w = names.index(source), names.index(target), float(weight)
+        except ValueError:
+            raise ConfigError(
+                f'SimConfig.graph: cannot read {item!r}: write SOURCE>TARGET:WEIGHT items with channels of {names}'
+            ) from None
+        if s >= t or w < 0:
+            raise ConfigError(f'SimConfig.graph: {item!r} must run from an earlier channel to a later one, weight >= 0')
+        edges.append((s, t, w))
+    return edges
 
 
 # %% ../nbs/02_simulate.ipynb #b1858325
@@ -169,6 +197,9 @@ def _check_config(cfg: SimConfig) -> SimConfig:
         f'{cfg.weeks} weeks are too few for experiments of {cfg.experiment_weeks} + {cfg.experiment_after} weeks; '
         f'need >= {4 * (cfg.experiment_weeks + cfg.experiment_after) + 14}',
     )
+    graph_edges(cfg)  # a graph it cannot read is an error here
+    unknown = [c for c in cfg.calendar.split(',') if c and c not in channel_names(cfg.channels)]
+    need(not unknown, f'calendar: unknown channel(s) {unknown}; the channels are {channel_names(cfg.channels)}')
     try:
         pd.Timestamp(cfg.start_date)
     except (ValueError, TypeError):
@@ -312,7 +343,34 @@ def _controls(rng: np.random.Generator, regions: int, weeks: int) -> dict:
     return dict(control_price=price, control_promo=promo, control_competitor=competitor)
 
 
-# %% ../nbs/02_simulate.ipynb #e1cd3382
+# %% ../nbs/02_simulate.ipynb #fb230b82
+def _own_activity(rng, extra, cfg: SimConfig, name: str, week_of_year, common, calendar, demand) -> np.ndarray:
+    "A channel's activity [regions, weeks] before other channels push it: its buying pattern, shared plans, pacing."
+    R, T, pattern = cfg.regions, cfg.weeks, _traits(name)['pattern']
+    if cfg.sparse:
+        act = flighted_activity(extra, R, T, on_weeks=(2, 5), off_weeks=(4, 12))
+    elif pattern == 'flighted':
+        act = flighted_activity(rng, R, T)
+    else:
+        act = always_on_activity(rng, R, T, week_of_year)
+    if calendar is not None and name in cfg.calendar.split(','):  # one campaign calendar, each channel's own weights
+        act = calendar * extra.lognormal(0, 0.2, (R, T))
+    if common is not None:
+        act = (1 - cfg.collinearity) * act / act.mean() + cfg.collinearity * common * extra.lognormal(0, 0.05, (R, T))
+    if demand is not None and pattern != 'flighted':  # performance budgets paced to demand
+        act = act * np.exp(cfg.demand_pacing * demand)
+    return act
+
+
+# %% ../nbs/02_simulate.ipynb #167db08b
+def _stock(impressions: np.ndarray, theta: float, norm: np.ndarray | None = None) -> tuple:
+    "A channel's adstocked activity [regions, weeks] over `norm` (default: its mean per region), and that `norm`."
+    s = geometric_adstock_np(impressions[..., None], np.array([theta]))[..., 0]
+    norm = np.maximum(s.mean(axis=1, keepdims=True), 1e-12) if norm is None else norm
+    return s / norm, norm
+
+
+# %% ../nbs/02_simulate.ipynb #da4e597f
 def _media(
     rng,
     cfg: SimConfig,
@@ -322,42 +380,38 @@ def _media(
     extra: np.random.Generator,
     demand: np.ndarray | None,
 ):
-    "Impressions and spend [regions, weeks, channels], and the search activity that TV does not drive."
+    """Impressions and spend [regions, weeks, channels], the search activity that TV does not drive (default graph),
+    and a design graph's parts (`graph_edges`: each channel's own impressions, scale and stock normaliser) or None."""
     R, T, names = cfg.regions, cfg.weeks, channel_names(cfg.channels)
     impressions = np.zeros((R, T, len(names)))
-    search_own = None
+    search_own, edges = None, graph_edges(cfg)
     # one buying pattern shared by every channel (collinear designs): national swings plus a seasonal push
     common = always_on_activity(extra, 1, T, week_of_year) if cfg.collinearity > 0 else None
+    calendar = flighted_activity(extra, R, T) if cfg.calendar else None
+    graph = None if edges is None else dict(edges=edges, own={}, scale={}, norm={}, stock={})
     for c, name in enumerate(names):
         traits = _traits(name)
-        pattern = traits['pattern']
-        if cfg.sparse:
-            act = flighted_activity(extra, R, T, on_weeks=(2, 5), off_weeks=(4, 12))
-        elif pattern == 'flighted':
-            act = flighted_activity(rng, R, T)
-        else:
-            act = always_on_activity(rng, R, T, week_of_year)
-        if common is not None:
-            act = (1 - cfg.collinearity) * act / act.mean() + cfg.collinearity * common * extra.lognormal(
-                0, 0.05, (R, T)
-            )
-        if demand is not None and pattern != 'flighted':  # performance budgets paced to demand
-            act = act * np.exp(cfg.demand_pacing * demand)
-        if pattern == 'search':  # own demand + w * TV's adstocked activity (mean 1 per region)
-            tv_stock = geometric_adstock_np(impressions[..., :1], theta[:1])[..., 0]
-            tv_stock = tv_stock / np.maximum(tv_stock.mean(axis=1, keepdims=True), 1e-12)
-            search_own, act = act, act + cfg.edge_weight * tv_stock
+        act = _own_activity(rng, extra, cfg, name, week_of_year, common, calendar, demand)
+        own = act
+        if edges is None and traits['pattern'] == 'search':  # own demand + w * TV's adstocked activity (mean 1)
+            tv_stock, _ = _stock(impressions[..., 0], theta[0])
+            act = act + cfg.edge_weight * tv_stock
+        for p, _, w in [e for e in edges or [] if e[1] == c]:  # a design's graph: each parent's push
+            act = act + w * graph['stock'][p]
         regional_weight = rng.lognormal(0, 0.3, (R, 1))  # how hard each region buys this medium
         per_unit = traits['budget'] / (traits['cpm'] / 1000)
         scale = size[:, None] * per_unit * regional_weight / act.mean()
         impressions[..., c] = np.round(scale * act)
-        if pattern == 'search':
-            search_own = scale * search_own
+        if edges is None and traits['pattern'] == 'search':
+            search_own = scale * own
+        if graph is not None:
+            graph['own'][c], graph['scale'][c] = scale * own, scale
+            graph['stock'][c], graph['norm'][c] = _stock(impressions[..., c], theta[c])
     cost = np.array([_traits(n)['cpm'] / 1000 for n in names])
     spend = np.round(
         impressions * cost * np.clip(1 + cfg.spend_noise * rng.standard_normal(impressions.shape), 0, None), 2
     )
-    return impressions, spend, search_own
+    return impressions, spend, search_own, graph
 
 
 # %% ../nbs/02_simulate.ipynb #exp0code1
@@ -464,13 +518,13 @@ def _channels(
     if cfg.saturated_channel:  # set after the draw: every other number stays as without it
         half_sat[channel_names(C).index(cfg.saturated_channel)] = 0.1
     slope = rng.uniform(cfg.hill_slope_min, cfg.hill_slope_max, C)
-    impressions, spend, search_own = _media(rng, cfg, size, week_of_year, theta, extra, demand)
+    impressions, spend, search_own, graph = _media(rng, cfg, size, week_of_year, theta, extra, demand)
     mean_impr = impressions.mean(axis=1, keepdims=True)  # m_rc, [regions, 1, channels]
     mean_impr = np.where(mean_impr > 0, mean_impr, 1.0)  # a region that never airs a channel
     multiplier = np.ones(T)  # the varying channel's effectiveness
     if cfg.effect_swing:
         multiplier = 1 + cfg.effect_swing * np.sin(2 * np.pi * 1.5 * np.arange(T) / T + extra.uniform(0, 2 * np.pi))
-    return theta, half_sat, slope, impressions, spend, search_own, mean_impr, multiplier
+    return theta, half_sat, slope, impressions, spend, search_own, mean_impr, multiplier, graph
 
 
 # %% ../nbs/02_simulate.ipynb #4a808011
@@ -543,6 +597,28 @@ def _mediated(
     return (size[:, None] * beta[1] * (usual[..., 1] - own_response)).sum()
 
 
+# %% ../nbs/02_simulate.ipynb #5025b3ab
+def _graph_effects(graph: dict, theta: np.ndarray, respond, size: np.ndarray, beta: np.ndarray) -> dict:
+    """Each source channel's mediated contribution in a design's graph: what its descendants add as usual less what they
+    add when its pushes stop (its own activity unchanged), the pushes re-run down the graph in channel order."""
+    edges, own, scale = graph['edges'], graph['own'], graph['scale']
+    C = len(own)
+
+    def impressions(silent: int | None) -> np.ndarray:  # unrounded impressions, `silent`'s pushes off
+        out, stock = np.stack([own[c] for c in range(C)], -1), {}
+        for c in range(C):
+            for p, _, w in [e for e in edges if e[1] == c]:
+                out[..., c] += scale[c] * (0.0 if p == silent else w * stock[p])
+            stock[c], _ = _stock(out[..., c], theta[c], graph['norm'][c])
+        return out
+
+    usual = size[:, None, None] * beta * respond(impressions(None))
+    return {
+        s: float((usual - size[:, None, None] * beta * respond(impressions(s))).sum())
+        for s in sorted({e[0] for e in edges})
+    }
+
+
 # %% ../nbs/02_simulate.ipynb #25e023dd
 def simulate(cfg: SimConfig | None = None, **kwargs) -> Simulation:
     "Simulate a marketing-mix panel with known truth; `kwargs` override fields of `cfg`."
@@ -556,7 +632,7 @@ def simulate(cfg: SimConfig | None = None, **kwargs) -> Simulation:
     controls, effects, demand = _drivers(rng, extra, cfg)
     # channel parameters, then media
     C = len(names)
-    theta, half_sat, slope, impressions, spend, search_own, mean_impr, multiplier = _channels(
+    theta, half_sat, slope, impressions, spend, search_own, mean_impr, multiplier, graph = _channels(
         rng, extra, cfg, size, week_of_year, demand
     )
 
@@ -595,7 +671,10 @@ def simulate(cfg: SimConfig | None = None, **kwargs) -> Simulation:
         effects=effects,
         multiplier=multiplier,
     )
-    mediated = _mediated(cfg, size, beta, usual, search_own, mean_impr, params) if C >= 2 else None
+    if graph is not None:  # a design's graph: every source's mediated contribution {channel index: KPI}
+        mediated = _graph_effects(graph, theta, respond, size, beta)
+    else:
+        mediated = _mediated(cfg, size, beta, usual, search_own, mean_impr, params) if C >= 2 else None
     if not cfg.demand_observed:
         controls.pop('control_demand', None)  # still in the KPI (and its truth), not in the data
     experiments = _lift_table(cfg, tests, size, beta, response, usual, spend - usual_spend, dates) if tests else None
@@ -645,8 +724,9 @@ def _data_table(regions, date_str, names, sales, impressions, spend, controls) -
 
 
 # %% ../nbs/02_simulate.ipynb #9be152eb
-def _truth_channels(cfg, names, contrib, spend, params, total) -> dict:
-    "Each channel's truth: its columns, contribution, share, spend, ROI and true parameters."
+def _truth_channels(cfg, names, contrib, spend, params, total, mediated=None) -> dict:
+    """Each channel's truth: its columns, contribution, share, spend, ROI and true parameters; in a design's graph
+    (`mediated` a dict) a source's mediated and total contribution and total share too."""
     channels = {}
     for c, n in enumerate(names):
         value, cost = float(contrib[n].sum()), float(spend[..., c].sum())
@@ -664,25 +744,24 @@ def _truth_channels(cfg, names, contrib, spend, params, total) -> dict:
         }
         if cfg.effect_swing and n == cfg.varying_channel:
             channels[n]['effect_multiplier'] = params['multiplier'].tolist()
+    for s, m in mediated.items() if isinstance(mediated, dict) else ():
+        ch = channels[names[s]]
+        ch.update(mediated_contribution=m, total_contribution=ch['contribution'] + m)
+        ch['share_total'] = ch['total_contribution'] / total
     return channels
 
 
 # %% ../nbs/02_simulate.ipynb #4872665d
 def _truth_edges(cfg, mediated) -> list:
-    "The graph's one true edge, TV → search, with the contribution that flows along it (none with one channel)."
-    edges = (
-        []
-        if mediated is None
-        else [
-            {
-                'source': 'tv',
-                'target': 'search',
-                'weight': float(cfg.edge_weight),
-                'mediated_contribution': float(mediated),
-            }
-        ]
-    )
-    return edges
+    """The graph's true edges. Default graph: TV → search with the contribution that flows along it (none with one
+    channel); a design's graph (`graph_edges`): every edge and its weight (each source's mediated contribution is in
+    its channel's truth)."""
+    if isinstance(mediated, dict):
+        names = channel_names(cfg.channels)
+        return [dict(source=names[s], target=names[t], weight=float(w)) for s, t, w in graph_edges(cfg)]
+    if mediated is None:
+        return []
+    return [dict(source='tv', target='search', weight=float(cfg.edge_weight), mediated_contribution=float(mediated))]
 
 
 # %% ../nbs/02_simulate.ipynb #f10167b3
@@ -706,7 +785,7 @@ def _assemble(
         }
     )
     total = float(sales.sum())
-    channels = _truth_channels(cfg, names, contrib, spend, params, total)
+    channels = _truth_channels(cfg, names, contrib, spend, params, total, mediated)
     edges = _truth_edges(cfg, mediated)
     truth = {
         'config': asdict(cfg),
