@@ -16,6 +16,8 @@ Per design (mean over seeds, spread = max - min over seeds; the scores are `deep
 - wape / naive_wape: holdout WAPE of the model and of the best naive forecast (13 weeks held out)
 - coverage_90: share of the channels (over seeds) whose 90% share interval (ensemble members) holds the true share
 - edge_precision / edge_recall / edges_false: the fit's evidence edges (`edges.csv`: evidence) against the true graph
+- total_mae_pp / total_max_pp / total_cov_90: the true source channels' total-effect shares (direct + what flows through
+  the channels they drive; `channels.csv`: share_total) against the truth, and how often their 90% interval holds it
 - fit_s: fit time (seconds, this machine)
 Each seed sets both the simulated panel and the model's seed.
 """
@@ -26,12 +28,13 @@ import sys
 import time
 import warnings
 from pathlib import Path
+import numpy as np
 import pandas as pd
 import torch
 from deepcausal_nb.config import load_config
 from deepcausal_nb.data import load_panel
 from deepcausal_nb.simulate import simulate
-from deepcausal_nb.recovery import HOLDOUT, DESIGNS, score, coverage_score, edge_score
+from deepcausal_nb.recovery import HOLDOUT, DESIGNS, score, coverage_score, edge_score, total_score
 from deepcausal_nb.train import fit
 
 
@@ -59,6 +62,7 @@ def run_one(design: str, seed: int, overrides: list) -> dict:
         share_intervals=len(inside),
         **score(sim, panel, fitted),
         **edge_score(sim, fitted.edges(panel=panel)),  # the graph's evidence edges against the true graph
+        **total_score(sim, panel, fitted),  # the true sources' total effects (direct + through their descendants)
     )
 
 
@@ -115,6 +119,10 @@ def summary(rows: pd.DataFrame) -> pd.DataFrame:
     out['edge_precision'] = g.edges_hit.sum() / g.edges_found.sum().replace(0, float('nan'))
     out['edge_recall'] = g.edges_hit.sum() / g.edges_true.sum().replace(0, float('nan'))
     out['edges_false'] = g.edges_found.sum() - g.edges_hit.sum()
+    errs = g.total_err_pp.sum()  # lists joined over seeds: one entry per true source
+    out['total_mae_pp'] = errs.map(lambda e: float(np.mean(np.abs(e))) if e else float('nan'))
+    out['total_max_pp'] = errs.map(lambda e: float(np.max(np.abs(e))) if e else float('nan'))
+    out['total_cov_90'] = g['total_in_0.9'].sum().map(lambda v: float(np.mean(v)) if v else float('nan'))
     out['wape'] *= 100
     out['naive_wape'] *= 100
     return out.rename(columns={'wape': 'wape_%', 'naive_wape': 'naive_wape_%'})
@@ -144,6 +152,7 @@ if __name__ == '__main__':
             f'media {r["media_share"]:.1f}% (true {r["true_media_share"]:.1f}%), '
             f'90% share intervals hold the truth for {r["share_covered"]}/{r["share_intervals"]}, '
             f'evidence edges {r["edges_hit"]} of {r["edges_true"]} true, {r["edges_found"] - r["edges_hit"]} false, '
+            f'total effect errors {[round(e, 2) for e in r["total_err_pp"]]} pp, '
             f'{r["fit_s"]:.1f} s, {r["epochs"]} epochs; slopes {r["slopes"]} (true {r["true_slopes"]})',
             flush=True,
         )

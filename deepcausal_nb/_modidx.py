@@ -343,6 +343,7 @@ d = {
             'deepcausal_nb.decompose._members': ('decompose.html#_members', 'deepcausal_nb/decompose.py'),
             'deepcausal_nb.decompose._point': ('decompose.html#_point', 'deepcausal_nb/decompose.py'),
             'deepcausal_nb.decompose._split': ('decompose.html#_split', 'deepcausal_nb/decompose.py'),
+            'deepcausal_nb.decompose._total_columns': ('decompose.html#_total_columns', 'deepcausal_nb/decompose.py'),
             'deepcausal_nb.decompose.activity_check': ('decompose.html#activity_check', 'deepcausal_nb/decompose.py'),
             'deepcausal_nb.decompose.channel_table': ('decompose.html#channel_table', 'deepcausal_nb/decompose.py'),
             'deepcausal_nb.decompose.contributions_frame': (
@@ -371,6 +372,7 @@ d = {
             'deepcausal_nb.decompose.prior_verdict': ('decompose.html#prior_verdict', 'deepcausal_nb/decompose.py'),
             'deepcausal_nb.decompose.shares': ('decompose.html#shares', 'deepcausal_nb/decompose.py'),
             'deepcausal_nb.decompose.summarise': ('decompose.html#summarise', 'deepcausal_nb/decompose.py'),
+            'deepcausal_nb.decompose.total_effects': ('decompose.html#total_effects', 'deepcausal_nb/decompose.py'),
             'deepcausal_nb.decompose.write_run': ('decompose.html#write_run', 'deepcausal_nb/decompose.py'),
         },
         'deepcausal_nb.experiments': {
@@ -586,6 +588,7 @@ d = {
             'deepcausal_nb.recovery.coverage_table': ('recovery.html#coverage_table', 'deepcausal_nb/recovery.py'),
             'deepcausal_nb.recovery.edge_score': ('recovery.html#edge_score', 'deepcausal_nb/recovery.py'),
             'deepcausal_nb.recovery.score': ('recovery.html#score', 'deepcausal_nb/recovery.py'),
+            'deepcausal_nb.recovery.total_score': ('recovery.html#total_score', 'deepcausal_nb/recovery.py'),
             'deepcausal_nb.recovery.true_contributions': (
                 'recovery.html#true_contributions',
                 'deepcausal_nb/recovery.py',
@@ -694,6 +697,10 @@ d = {
                 'deepcausal_nb/response.py',
             ),
             'deepcausal_nb.response.curves_table': ('response.html#curves_table', 'deepcausal_nb/response.py'),
+            'deepcausal_nb.response.descendants_moved': (
+                'response.html#descendants_moved',
+                'deepcausal_nb/response.py',
+            ),
             'deepcausal_nb.response.fit_hill': ('response.html#fit_hill', 'deepcausal_nb/response.py'),
             'deepcausal_nb.response.hill_curve': ('response.html#hill_curve', 'deepcausal_nb/response.py'),
             'deepcausal_nb.response.hill_derivative': ('response.html#hill_derivative', 'deepcausal_nb/response.py'),
@@ -841,6 +848,7 @@ d = {
             'deepcausal_nb.train.few_malloc_arenas': ('train.html#few_malloc_arenas', 'deepcausal_nb/train.py'),
             'deepcausal_nb.train.fit': ('train.html#fit', 'deepcausal_nb/train.py'),
             'deepcausal_nb.train.fitted_lifts': ('train.html#fitted_lifts', 'deepcausal_nb/train.py'),
+            'deepcausal_nb.train.graph_push': ('train.html#graph_push', 'deepcausal_nb/train.py'),
             'deepcausal_nb.train.interval_around': ('train.html#interval_around', 'deepcausal_nb/train.py'),
             'deepcausal_nb.train.media_prior_centres': ('train.html#media_prior_centres', 'deepcausal_nb/train.py'),
             'deepcausal_nb.train.media_prior_design': ('train.html#media_prior_design', 'deepcausal_nb/train.py'),

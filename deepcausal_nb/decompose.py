@@ -10,6 +10,7 @@ __all__ = [
     'contributions_frame',
     'prediction_interval',
     'predictions_frame',
+    'total_effects',
     'channel_table',
     'summarise',
     'shares',
@@ -38,7 +39,7 @@ from deepcausal_nb.train import (
     media_prior_design,
     media_prior_values,
 )
-from .response import response_curves, roi_unit, planning_value, valued
+from .response import response_curves, roi_unit, planning_value, valued, scenario_kpi
 from .metrics import METRIC_KEYS
 from .config import control_reference_levels
 
@@ -121,6 +122,36 @@ def predictions_frame(
     )
 
 
+# %% ../nbs/08_decompose.ipynb #cd30c126
+def total_effects(fitted: FittedMMM, panel: Panel) -> np.ndarray:
+    """[members, channels] KPI each channel adds through the channels it drives (all observed weeks): the KPI lost when
+    it is switched off with its descendants moved, less that lost with them held (0 for a channel that drives none)."""
+    at = {c: i for i, c in enumerate(panel.channels)}
+    sources = sorted({at[s] for s, _, _ in fitted.info.get('graph_push') or []})
+    out = np.zeros((fitted.members, panel.n_channels))
+    if sources:
+        off = np.ones((len(sources), panel.n_channels))
+        off[np.arange(len(sources)), sources] = 0
+        every = slice(0, panel.n_weeks)
+        held = scenario_kpi(fitted, panel, off, every, members=True, descendants=False)
+        moved = scenario_kpi(fitted, panel, off, every, members=True, descendants=True)
+        out[:, sources] = held - moved
+    return out
+
+
+# %% ../nbs/08_decompose.ipynb #6d949ca8
+def _total_columns(fitted: FittedMMM, panel: Panel, contrib: np.ndarray, roi: np.ndarray, level: float) -> dict:
+    "The channel table's total-effect columns from the members' direct contributions and ROIs [members, C]."
+    mediated, total = total_effects(fitted, panel), panel.kpi[panel.mask].sum()
+    out = dict(mediated_share=(mediated / total).mean(0))
+    out['share_total'], out['share_total_lo'], out['share_total_hi'] = ensemble_interval(
+        (contrib + mediated) / total, level
+    )
+    with np.errstate(divide='ignore', invalid='ignore'):
+        out['roi_total'] = np.nanmean(roi * (contrib + mediated) / contrib, 0)
+    return out
+
+
 # %% ../nbs/08_decompose.ipynb #abafb62d
 def channel_table(
     fitted: FittedMMM,
@@ -149,9 +180,8 @@ def channel_table(
             cols[name], cols[f'{name}_lo'], cols[f'{name}_hi'] = ensemble_interval(v, level)
         cols['spend'] = spend
         value = valued(panel, comp['channels'], m)  # [members, C]: money when the KPI's value is known
-        cols['roi'], cols['roi_lo'], cols['roi_hi'] = ensemble_interval(
-            np.where(spend > 0, value / np.where(spend > 0, spend, 1), np.nan), level
-        )
+        roi = np.where(spend > 0, value / np.where(spend > 0, spend, 1), np.nan)
+        cols['roi'], cols['roi_lo'], cols['roi_hi'] = ensemble_interval(roi, level)
     cols['roi_unit'] = roi_unit(panel, fitted.config.report.currency)
     per = planning_value(panel, fitted.config.report.planning_weeks)
     mroi = [c.marginal_interval(level) for c in curves]
@@ -161,6 +191,7 @@ def channel_table(
         mroi_hi=[per * x[1] for x in mroi],
         mroi_unit=[roi_unit(panel, fitted.config.report.currency, c.unit) for c in curves],
     )
+    cols.update(_total_columns(fitted, panel, contrib, roi, level))  # with what each channel drives through others
     pt = fitted.parameters_table(level)
     table = pd.DataFrame(cols).assign(
         **{

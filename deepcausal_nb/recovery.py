@@ -11,6 +11,7 @@ __all__ = [
     'score',
     'edge_score',
     'coverage_score',
+    'total_score',
     'coverage_table',
 ]
 
@@ -18,7 +19,7 @@ __all__ = [
 import numpy as np
 import pandas as pd
 from .train import ensemble_interval
-from .decompose import prediction_interval
+from .decompose import prediction_interval, total_effects
 
 # %% ../nbs/15_recovery.ipynb #71f21e02
 HOLDOUT = 13  # weeks held out at the end of every panel
@@ -160,6 +161,23 @@ def coverage_score(sim, panel, fitted) -> dict:
         h = m[:, n:]
         out[f'holdout_in_{level}'] = float(_inside(panel.kpi[:, n:], lo[:, n:], hi[:, n:])[h].mean())
     return out
+
+
+# %% ../nbs/15_recovery.ipynb #1fdc3835
+def total_score(sim, panel, fitted) -> dict:  # total_err_pp, total_in_0.9: one entry per true source channel
+    "The fit's total-effect shares of the graph's true sources against the simulator's (percentage points)."
+    ch, total = sim.truth['channels'], sim.truth['total_kpi']
+    true = {n: c['share_total'] for n, c in ch.items() if 'share_total' in c}  # a design's graph
+    for e in sim.truth['edges']:  # the default graph: TV -> search
+        if 'mediated_contribution' in e:
+            true[e['source']] = (ch[e['source']]['contribution'] + e['mediated_contribution']) / total
+    names = [c.removesuffix('_impressions') for c in panel.channels]
+    m = panel.mask
+    est = fitted.components(panel, members=True)['channels'][:, m].sum(1) + total_effects(fitted, panel)  # [M, C]
+    mid, lo, hi = ensemble_interval(est / panel.kpi[m].sum(), 0.9)
+    at = [names.index(n) for n in true]
+    t = np.array(list(true.values()))
+    return {'total_err_pp': (100 * (mid[at] - t)).tolist(), 'total_in_0.9': _inside(t, lo[at], hi[at]).tolist()}
 
 
 # %% ../nbs/15_recovery.ipynb #e4bc7cac

@@ -6,6 +6,7 @@ then summarise each channel as a Hill curve in money."""
 # %% auto #0
 __all__ = [
     'planning_window',
+    'descendants_moved',
     'scenario_kpi',
     'window_spend',
     'roi_unit',
@@ -30,7 +31,7 @@ import pandas as pd
 import torch
 from scipy.optimize import curve_fit
 from fastcore.basics import patch
-from .transforms import hill_logistic
+from .transforms import hill_logistic, geometric_adstock
 from .config import DeepCausalError
 from .data import Panel
 from .train import FittedMMM, panel_tensors, ensemble_interval, interval_around
@@ -43,6 +44,29 @@ def planning_window(panel: Panel, weeks: int) -> slice:
     return slice(panel.n_weeks - weeks, panel.n_weeks)
 
 
+# %% ../nbs/10_response.ipynb #12d6e63e
+def descendants_moved(
+    fitted: FittedMMM,
+    base: torch.Tensor,  # the media as they ran [R, T, C] (scaled)
+    media: torch.Tensor,  # scenarios [S·R, T, C] (scaled): `base` repeated S times, each channel scaled as planned
+) -> torch.Tensor:
+    "Scenario media with every edge's target moved by its push times the change in its source's adstocked activity."
+    push = fitted.info.get('graph_push') or []
+    if not push:
+        return media
+    at = {c: i for i, c in enumerate(fitted.channels)}
+    theta, lag = fitted.model.adstock_decay.detach().mean(0), fitted.config.model.max_lag
+    base = base.repeat(media.shape[0] // base.shape[0], 1, 1)
+    out = media.clone()
+    for s, t, w in sorted(push, key=lambda e: at[e[1]]):  # a target after every target before it: chains compose
+        i, j = at[s], at[t]
+        moved = geometric_adstock(out[..., i : i + 1], theta[i : i + 1], lag) - geometric_adstock(
+            base[..., i : i + 1], theta[i : i + 1], lag
+        )
+        out[..., j] = (out[..., j] + w * moved[..., 0]).clamp_min(0)
+    return out
+
+
 # %% ../nbs/10_response.ipynb #63d02048
 @torch.no_grad()
 def scenario_kpi(
@@ -52,6 +76,7 @@ def scenario_kpi(
     window: slice,  # weeks whose media are changed
     chunk: int | None = None,  # scenarios per forward pass; default: as many as keep each tensor near 8 MB
     members: bool = False,  # True: every ensemble member's [members, S]
+    descendants: bool = True,  # move the channels each channel drives with it (`descendants_moved`)
     # [S] predicted KPI (the ensemble's mean), summed over cells with inputs (observed or planned) from window.start on
     # (KPI units)
 ) -> np.ndarray:
@@ -83,6 +108,7 @@ def scenario_kpi(
         S = len(m)
         factor = torch.where(in_window[None, None, :, None], m[:, None, None, :], torch.ones(()))  # [S, 1, T, C]
         media = (t['media'][None] * factor).reshape(S * R, T, C)
+        media = descendants_moved(fitted, t['media'], media) if descendants else media
         ctrl = t['controls'][None].expand(S, R, T, -1).reshape(S * R, T, -1)
         pred = model(media, ctrl, season, region_index=torch.arange(R).repeat(S), gru=g.repeat(1, S, 1, 1))[
             'prediction'

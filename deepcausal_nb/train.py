@@ -26,6 +26,7 @@ __all__ = [
     'FittedMMM',
     'validation_weeks',
     'checked_experiments',
+    'graph_push',
     'fit',
     'fitted_lifts',
     'experiment_table',
@@ -56,7 +57,7 @@ from .config import DeepCausalError, MMMConfig, config_to_dict, config_from_dict
 from .config import control_reference_levels, ConfigError, MEDIA_PRIOR_KINDS, parse_media_priors
 from .data import Panel, PanelScaler, ColumnMap, split_weeks, MIN_TRAIN_WEEKS, load_panel
 from .model import DeepCausalMMM, fourier_features, week_positions
-from .dag import edge_evidence
+from .dag import edge_evidence, _within
 from .metrics import regression_metrics, baseline_metrics
 from .experiments import read_experiments, experiment_design, model_lifts, data_lift
 
@@ -1240,6 +1241,28 @@ def _train(f: _Fitting, checkpoint, checkpoint_every: int) -> dict:
     return r
 
 
+# %% ../nbs/07_train.ipynb #99b66ba1
+def graph_push(fitted: FittedMMM, panel: Panel) -> list[list]:
+    """[source, target, push] for every edge with evidence: the target's scaled activity per unit of the source's
+    scaled adstocked activity, fitted by least squares within regions and weeks (all of a target's parents at once)."""
+    n = fitted.n_train
+    graph = fitted.edges(panel=panel)
+    graph = graph[graph.evidence.astype(bool)] if len(graph) else graph
+    if not len(graph):
+        return []
+    at, on = {c: i for i, c in enumerate(fitted.channels)}, panel.mask[:, :n]
+    comp = fitted.components(panel, members=True)
+    z = _within(comp['adstocked'].mean(0)[:, :n], on, on.shape[0] > 1)  # [R, n, C] sources' stock
+    x = _within(panel.media[:, :n] / fitted.scaler.media_scale[:, None], on, on.shape[0] > 1)  # targets' activity
+    out = []
+    for t, parents in graph.groupby('target', sort=False).source:
+        X, y = z[..., [at[s] for s in parents]].reshape(-1, len(parents)), x[..., at[t]].reshape(-1)
+        ok = np.isfinite(y) & np.isfinite(X).all(1)
+        push = np.linalg.lstsq(X[ok], y[ok], rcond=None)[0]
+        out += [[s, t, float(w)] for s, w in zip(parents, push)]
+    return out
+
+
 # %% ../nbs/07_train.ipynb #e11fc17f
 def _fit(
     panel: Panel,
@@ -1269,9 +1292,12 @@ def _fit(
         fit_seconds=time.perf_counter() - t0,
         device=str(f.device),
     )
-    return FittedMMM(
+    fitted = FittedMMM(
         f.model.cpu().eval(), f.scaler, cfg, panel.columns, list(panel.regions), panel.times, n_train, f.info
     )
+    fitted.info['graph_push'] = graph_push(fitted, panel)  # the edges with evidence, for the counterfactual engine
+    fitted.info['fit_seconds'] = time.perf_counter() - t0
+    return fitted
 
 
 # %% ../nbs/07_train.ipynb #692c3c64

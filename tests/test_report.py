@@ -90,7 +90,8 @@ def test_html_is_self_contained(report):
     assert external_resources(page) == []
     assert len(page) > 3_000_000  # plotly.js is inside
     assert page.count('Plotly.newPlot') >= 14 or page.count('class="plotly-graph-div"') >= 14
-    for text in ('Brand X', 'Recommended reallocation', 'dcnb-budget-panel', 'Top channels', 'marginal ROI'):
+    # the plan's heading says whether the model earned a recommendation (13_report tests both); here it only must exist
+    for text in ('Brand X', 'reallocation</h3>', 'dcnb-budget-panel', 'Top channels', 'marginal ROI'):
         assert text in page, text
     mimes = set(re.findall(r'data-mime-type="([^"]+)"', page))
     assert mimes <= {'text/html', 'text/markdown', 'text/plain'}, mimes  # no stderr, no tracebacks
