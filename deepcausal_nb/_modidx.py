@@ -57,6 +57,7 @@ d = {
             'deepcausal_nb.charts._spans': ('charts.html#_spans', 'deepcausal_nb/charts.py'),
             'deepcausal_nb.charts._stack_bands': ('charts.html#_stack_bands', 'deepcausal_nb/charts.py'),
             'deepcausal_nb.charts._time_values': ('charts.html#_time_values', 'deepcausal_nb/charts.py'),
+            'deepcausal_nb.charts._total_markers': ('charts.html#_total_markers', 'deepcausal_nb/charts.py'),
             'deepcausal_nb.charts._validation_panel': ('charts.html#_validation_panel', 'deepcausal_nb/charts.py'),
             'deepcausal_nb.charts._weekly': ('charts.html#_weekly', 'deepcausal_nb/charts.py'),
             'deepcausal_nb.charts.all_charts': ('charts.html#all_charts', 'deepcausal_nb/charts.py'),

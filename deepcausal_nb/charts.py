@@ -810,6 +810,27 @@ def _share_bar(r: pd.Series, t: pd.DataFrame, colors: dict, ctx: ChartContext = 
     )
 
 
+# %% ../nbs/12_charts.ipynb #ecbb3971
+def _total_markers(t: pd.DataFrame, ctx: ChartContext = DEFAULT_CONTEXT) -> go.Scatter | None:
+    """Open diamonds at the total share (`share_total`: with the channels it drives) of every channel that drives
+    another; None when none does."""
+    if 'share_total' not in t or not (t['mediated_share'].abs() > 1e-12).any():
+        return None
+    s = t[t['mediated_share'].abs() > 1e-12]
+    return go.Scatter(
+        x=100 * s['share_total'],
+        y=[label(c, ctx) for c in s['channel']],
+        mode='markers',
+        name='total: with the channels it drives',
+        marker=dict(symbol='diamond-open', size=12, color='#333333', line=dict(width=2)),
+        hovertext=[
+            f'{label(c, ctx)}: {100 * d:.2f}% direct + {100 * m:.2f}% through the channels it drives = {100 * v:.2f}%'
+            for c, d, m, v in zip(s['channel'], s['share'], s['mediated_share'], s['share_total'])
+        ],
+        hoverinfo='text',
+    )
+
+
 # %% ../nbs/12_charts.ipynb #b5a301eb
 def plot_shares(
     channels_table: pd.DataFrame, title: str | None = None, ctx: ChartContext = DEFAULT_CONTEXT
@@ -828,13 +849,22 @@ def plot_shares(
         [f'{v:.1f}%' for v in shares],
     )
     fig.add_trace(labels)
+    total = _total_markers(t, ctx)
+    if total is not None:
+        fig.add_trace(total)
     low = min(0.0, 100 * float((t['share_lo'] if 'share_lo' in t else t['share']).min()))
-    high = max(float(np.max(labels.x)), 1e-9)
+    high = max(float(np.max(labels.x)), float(np.max(total.x)) if total is not None else 0, 1e-9)
     media = 100 * t['share'].sum()
     # shares of the actual KPI (the cards and the decomposition give shares of the predicted one): said, so they are
     # not read as one number
-    sub = f'all channels together: {media:.1f}% of the actual {ctx.kpi}' + (
-        '; whiskers: the ensemble interval' if 'share_lo' in t else ''
+    sub = (
+        f'all channels together: {media:.1f}% of the actual {ctx.kpi}'
+        + ('; whiskers: the ensemble interval' if 'share_lo' in t else '')
+        + (
+            '<br>bars: direct effects; ◇ a channel with what it drives through others (plans use it)'
+            if total is not None
+            else ''
+        )
     )
     return _layout(
         fig,
