@@ -229,6 +229,7 @@ def _fit_job(job: dict) -> dict:
     paths = write_run(fitted, panel, out, source=job['data'], experiments=job.get('experiments'))
     ck.unlink(missing_ok=True)  # the finished model supersedes it
     channels = pd.read_csv(paths['channels'])
+    total_columns = ('channel', 'share', 'share_total', 'mediated_share')
     like = [
         panel.labels.get(c, c) for c in channels.channel[channels.baseline_like]
     ]  # `activity_check`: not identified
@@ -240,6 +241,9 @@ def _fit_job(job: dict) -> dict:
         calibration=fitted.info.get('calibration'),
         together=[(panel.labels.get(a, a), panel.labels.get(b, b), r) for a, b, r in moving_together(panel)],
         labels=panel.labels,
+        # the graph's edges with evidence, and each source's total share (`channels.csv`: share_total)
+        graph=[(panel.labels.get(s, s), panel.labels.get(t, t)) for s, t, _ in fitted.info.get('graph_push') or []],
+        totals={panel.labels.get(c, c): (s, t) for c, s, t, m in zip(*(channels[k] for k in total_columns)) if m > 0},
         fit_seconds=fitted.info['fit_seconds'],
         worker=worker_address(),
     )
@@ -308,6 +312,14 @@ def _print_fit(r: dict, out: Path):
             + ('  <- CONFLICT with the data: left out of the fit' if e['conflict'] else '')
         )
     _print_calibration(r)
+    if r.get('graph'):
+        totals = ', '.join(f'{c} {s:.1%} direct, {t:.1%} total' for c, (s, t) in (r.get('totals') or {}).items())
+        print(
+            f'channel graph: {len(r["graph"])} edge(s) with evidence: '
+            + ', '.join(f'{a} -> {b}' for a, b in r['graph'])
+            + (f'; with what they drive: {totals}' if totals else '')
+            + ' (edges.csv: evidence; plans move the driven channels with their source)'
+        )
     for a, b, corr in r.get('together') or []:
         print(
             f'moving together: {a} and {b} (correlation {corr:.2f} within regions): the data cannot split credit '

@@ -428,9 +428,11 @@ def _graph_subtitle(df: pd.DataFrame, n_edges: int) -> str | None:
     if 'evidence' not in df:
         return shown or None
     found, tail = int(df.evidence.astype(bool).sum()), f' Drawn: {shown}.' if shown else ''
+    why = df.reason[~df.evidence.astype(bool)].value_counts() if 'reason' in df else pd.Series(dtype=int)
+    why = f' ({", ".join(f"{n} {r}" for r, n in why.items())})' if len(why) else ''
     return (
         f"{found} edge(s) with evidence (solid): the source's past predicts the target's buying beyond the shared "
-        f'weekly pattern and the KPI; faint: plans that only move together.{tail}'
+        f'weekly pattern and the KPI; faint: plans that only move together{why}.{tail}'
         '<br>An edge is about how media are bought, not about sales'
     )
 
@@ -555,7 +557,7 @@ def edge_evidence(
     alpha: float = 0.01,  # family-wise level over all ordered pairs (Bonferroni)
     min_r2: float = 0.01,  # the source's past must explain at least this share of what the rest leaves
     asymmetry: float = 3.0,  # ... and this many times what the target's past explains of the source
-) -> pd.DataFrame:  # source, target, f_stat, p_value, partial_r2, reverse_r2, evidence: every ordered pair
+) -> pd.DataFrame:  # source, target, f_stat, p_value, partial_r2, reverse_r2, evidence, reason: every pair
     """Time-precedence test of every channel → channel edge: beyond the past of every other channel, the week's
     pattern and the KPI's past."""
     from scipy.stats import f as f_dist
@@ -577,9 +579,13 @@ def edge_evidence(
         stat = (r0 - r1) / lags / max(r1 / (n - k), 1e-300)
         rows.append((channels[s], channels[t], stat, float(f_dist.sf(stat, lags, n - k)), 1 - r1 / max(r0, 1e-300)))
     df = pd.DataFrame(rows, columns=['source', 'target', 'f_stat', 'p_value', 'partial_r2'])
-    df['reverse_r2'] = df.set_index(['target', 'source']).partial_r2.reindex(list(zip(df.source, df.target))).values
+    r2 = {(s, t): v for s, t, v in zip(df.source, df.target, df.partial_r2)}
+    df['reverse_r2'] = [r2.get((t, s), np.nan) for s, t in zip(df.source, df.target)]
     pairs = max(C * (C - 1), 1)
-    df['evidence'] = (
-        (df.p_value < alpha / pairs) & (df.partial_r2 >= min_r2) & (df.partial_r2 >= asymmetry * df.reverse_r2)
+    precedes, strong = df.p_value < alpha / pairs, df.partial_r2 >= min_r2
+    one_way = df.partial_r2 >= asymmetry * df.reverse_r2
+    df['evidence'] = precedes & strong & one_way
+    df['reason'] = np.select(  # why an edge is not a finding
+        [df.evidence, ~precedes, ~strong], ['evidence', 'no precedence', 'too weak'], 'both ways'
     )
     return df

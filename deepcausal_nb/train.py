@@ -825,7 +825,7 @@ def parameters_table(self: FittedMMM, interval: float | None = None) -> pd.DataF
 def edges(self: FittedMMM, threshold: float = 0.05, panel: Panel | None = None) -> pd.DataFrame:
     """Learned channel graph: source, target, weight (the members' mean; acyclic) and its interval `weight_lo`,
     `weight_hi` (`report.interval`); with the `panel`, each edge's time-precedence test on the training weeks
-    (`dag.edge_evidence`: `p_value`, `partial_r2`, `evidence`)."""
+    (`dag.edge_evidence`: `p_value`, `partial_r2`, `evidence`, and the `reason` an edge is not a finding)."""
     df = self.model.dag.edges(threshold)
     W, at = self.model.dag.W().detach().cpu().numpy(), {c: i for i, c in enumerate(self.model.dag.channels)}
     each = np.stack([W[:, at[s], at[t]] for s, t in zip(df.source, df.target)], 1) if len(df) else np.zeros((1, 0))
@@ -834,7 +834,9 @@ def edges(self: FittedMMM, threshold: float = 0.05, panel: Panel | None = None) 
         return df
     n = self.n_train
     ev = edge_evidence(panel.media[:, :n], panel.kpi[:, :n], panel.mask[:, :n], list(self.model.dag.channels))
-    return df.merge(ev[['source', 'target', 'p_value', 'partial_r2', 'evidence']], on=['source', 'target'], how='left')
+    return df.merge(
+        ev[['source', 'target', 'p_value', 'partial_r2', 'evidence', 'reason']], on=['source', 'target'], how='left'
+    )
 
 
 # %% ../nbs/07_train.ipynb #e7c2dab0
