@@ -728,6 +728,10 @@ d = {
             'deepcausal_nb.simulate._data_table': ('simulate.html#_data_table', 'deepcausal_nb/simulate.py'),
             'deepcausal_nb.simulate._drivers': ('simulate.html#_drivers', 'deepcausal_nb/simulate.py'),
             'deepcausal_nb.simulate._graph_effects': ('simulate.html#_graph_effects', 'deepcausal_nb/simulate.py'),
+            'deepcausal_nb.simulate._graph_impressions': (
+                'simulate.html#_graph_impressions',
+                'deepcausal_nb/simulate.py',
+            ),
             'deepcausal_nb.simulate._lift_table': ('simulate.html#_lift_table', 'deepcausal_nb/simulate.py'),
             'deepcausal_nb.simulate._media': ('simulate.html#_media', 'deepcausal_nb/simulate.py'),
             'deepcausal_nb.simulate._mediated': ('simulate.html#_mediated', 'deepcausal_nb/simulate.py'),
@@ -740,6 +744,7 @@ d = {
             'deepcausal_nb.simulate._region_base': ('simulate.html#_region_base', 'deepcausal_nb/simulate.py'),
             'deepcausal_nb.simulate._region_names': ('simulate.html#_region_names', 'deepcausal_nb/simulate.py'),
             'deepcausal_nb.simulate._run_tests': ('simulate.html#_run_tests', 'deepcausal_nb/simulate.py'),
+            'deepcausal_nb.simulate._scenario_truth': ('simulate.html#_scenario_truth', 'deepcausal_nb/simulate.py'),
             'deepcausal_nb.simulate._stock': ('simulate.html#_stock', 'deepcausal_nb/simulate.py'),
             'deepcausal_nb.simulate._traits': ('simulate.html#_traits', 'deepcausal_nb/simulate.py'),
             'deepcausal_nb.simulate._truth_channels': ('simulate.html#_truth_channels', 'deepcausal_nb/simulate.py'),

@@ -26,7 +26,8 @@ __all__ = [
 # %% ../nbs/02_simulate.ipynb #abb349a4
 import json
 import dataclasses
-from dataclasses import dataclass, fields, asdict
+from dataclasses import dataclass, field, fields, asdict
+from typing import Callable
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -315,6 +316,8 @@ class Simulation:
     contributions: pd.DataFrame  # long: region, time, component, value; components sum to `sales`
     # the lift tests as an experimenter reports them (`simulate(experiments=N)`)
     experiments: pd.DataFrame | None = None
+    # a design graph's true KPI change of a plan: scenario({channel: factor}, weeks) (`_scenario_truth`); else None
+    scenario: Callable | None = field(default=None, repr=False, compare=False)
 
 
 # %% ../nbs/02_simulate.ipynb #42b08a31
@@ -597,26 +600,44 @@ def _mediated(
     return (size[:, None] * beta[1] * (usual[..., 1] - own_response)).sum()
 
 
-# %% ../nbs/02_simulate.ipynb #5025b3ab
+# %% ../nbs/02_simulate.ipynb #96ab66a3
+def _graph_impressions(graph: dict, theta: np.ndarray, mult: np.ndarray | None = None, silent: int | None = None):
+    """A design graph's unrounded impressions [regions, weeks, channels], re-run down the graph: each channel's own
+    impressions times `mult` [weeks, channels] (default 1), plus its parents' pushes (none from `silent`)."""
+    edges, own, scale = graph['edges'], graph['own'], graph['scale']
+    out, stock = np.stack([own[c] for c in range(len(own))], -1), {}
+    if mult is not None:
+        out = out * mult[None]
+    for c in range(out.shape[-1]):
+        for p, _, w in [e for e in edges if e[1] == c]:
+            out[..., c] += scale[c] * (0.0 if p == silent else w * stock[p])
+        stock[c], _ = _stock(out[..., c], theta[c], graph['norm'][c])
+    return out
+
+
+# %% ../nbs/02_simulate.ipynb #ccdf3dd2
 def _graph_effects(graph: dict, theta: np.ndarray, respond, size: np.ndarray, beta: np.ndarray) -> dict:
     """Each source channel's mediated contribution in a design's graph: what its descendants add as usual less what they
-    add when its pushes stop (its own activity unchanged), the pushes re-run down the graph in channel order."""
-    edges, own, scale = graph['edges'], graph['own'], graph['scale']
-    C = len(own)
+    add when its pushes stop (its own activity unchanged)."""
+    kpi = lambda silent: size[:, None, None] * beta * respond(_graph_impressions(graph, theta, silent=silent))
+    usual = kpi(None)
+    return {s: float((usual - kpi(s)).sum()) for s in sorted({e[0] for e in graph['edges']})}
 
-    def impressions(silent: int | None) -> np.ndarray:  # unrounded impressions, `silent`'s pushes off
-        out, stock = np.stack([own[c] for c in range(C)], -1), {}
-        for c in range(C):
-            for p, _, w in [e for e in edges if e[1] == c]:
-                out[..., c] += scale[c] * (0.0 if p == silent else w * stock[p])
-            stock[c], _ = _stock(out[..., c], theta[c], graph['norm'][c])
-        return out
 
-    usual = size[:, None, None] * beta * respond(impressions(None))
-    return {
-        s: float((usual - size[:, None, None] * beta * respond(impressions(s))).sum())
-        for s in sorted({e[0] for e in edges})
-    }
+# %% ../nbs/02_simulate.ipynb #9ca349d1
+def _scenario_truth(graph: dict, theta: np.ndarray, respond, size: np.ndarray, beta: np.ndarray, names: list):
+    "The true KPI change of a media plan on a design's graph (`Simulation.scenario`)."
+
+    def scenario(factors: dict, weeks: slice) -> float:
+        """True change of the KPI, summed over every region-week, when each named channel's media are multiplied by
+        its factor in `weeks` and the channels it drives move with it."""
+        mult = np.ones((len(graph['own'][0][0]), len(names)))
+        for name, f in factors.items():
+            mult[weeks, names.index(name)] = f
+        kpi = lambda m: size[:, None, None] * beta * respond(_graph_impressions(graph, theta, m))
+        return float((kpi(mult) - kpi(None)).sum())
+
+    return scenario
 
 
 # %% ../nbs/02_simulate.ipynb #25e023dd
@@ -630,8 +651,6 @@ def simulate(cfg: SimConfig | None = None, **kwargs) -> Simulation:
     week_of_year = (dates - pd.Timestamp(dates[0].year, 1, 1)).days.to_numpy() / 7.0
     size, baseline, trend, season = _region_base(rng, cfg, week_of_year)
     controls, effects, demand = _drivers(rng, extra, cfg)
-    # channel parameters, then media
-    C = len(names)
     theta, half_sat, slope, impressions, spend, search_own, mean_impr, multiplier, graph = _channels(
         rng, extra, cfg, size, week_of_year, demand
     )
@@ -649,8 +668,7 @@ def simulate(cfg: SimConfig | None = None, **kwargs) -> Simulation:
     if tests:  # the panel holds the media as they ran: business as usual times each test's multiplier in its cells
         impressions, spend = _run_tests(tests, impressions, spend)
         response = respond(impressions)
-    # unit-level components (times size later), and coefficients hitting the media share targets
-    parts = dict(
+    parts = dict(  # unit-level components (times size later); the coefficients then hit the media share targets
         baseline=np.repeat(baseline[:, None], T, 1), trend=np.tile(trend, (R, 1)), seasonality=np.tile(season, (R, 1))
     )
     parts.update({k: effects[k] * v for k, v in controls.items()})
@@ -674,11 +692,14 @@ def simulate(cfg: SimConfig | None = None, **kwargs) -> Simulation:
     if graph is not None:  # a design's graph: every source's mediated contribution {channel index: KPI}
         mediated = _graph_effects(graph, theta, respond, size, beta)
     else:
-        mediated = _mediated(cfg, size, beta, usual, search_own, mean_impr, params) if C >= 2 else None
+        mediated = _mediated(cfg, size, beta, usual, search_own, mean_impr, params) if len(names) >= 2 else None
     if not cfg.demand_observed:
         controls.pop('control_demand', None)  # still in the KPI (and its truth), not in the data
     experiments = _lift_table(cfg, tests, size, beta, response, usual, spend - usual_spend, dates) if tests else None
-    return _assemble(cfg, names, dates, sales, impressions, spend, controls, contrib, params, mediated, experiments)
+    sim = _assemble(cfg, names, dates, sales, impressions, spend, controls, contrib, params, mediated, experiments)
+    if graph is not None:
+        sim.scenario = _scenario_truth(graph, theta, respond, size, beta, names)
+    return sim
 
 
 # %% ../nbs/02_simulate.ipynb #exp0code2
