@@ -57,7 +57,7 @@ from .config import DeepCausalError, MMMConfig, config_to_dict, config_from_dict
 from .config import control_reference_levels, ConfigError, MEDIA_PRIOR_KINDS, parse_media_priors
 from .data import Panel, PanelScaler, ColumnMap, split_weeks, MIN_TRAIN_WEEKS, load_panel
 from .model import DeepCausalMMM, fourier_features, week_positions
-from .dag import edge_evidence, _within
+from .dag import edge_evidence, _within, is_acyclic, EDGE_COLUMNS
 from .metrics import regression_metrics, baseline_metrics
 from .experiments import read_experiments, experiment_design, model_lifts, data_lift
 
@@ -825,18 +825,23 @@ def parameters_table(self: FittedMMM, interval: float | None = None) -> pd.DataF
 def edges(self: FittedMMM, threshold: float = 0.05, panel: Panel | None = None) -> pd.DataFrame:
     """Learned channel graph: source, target, weight (the members' mean; acyclic) and its interval `weight_lo`,
     `weight_hi` (`report.interval`); with the `panel`, each edge's time-precedence test on the training weeks
-    (`dag.edge_evidence`: `p_value`, `partial_r2`, `evidence`, and the `reason` an edge is not a finding)."""
-    df = self.model.dag.edges(threshold)
+    (`dag.edge_evidence`: `p_value`, `partial_r2`, `evidence`, and the `reason` an edge is not a finding), and every
+    edge with evidence listed even when its learned weight is under `threshold` (0 against `dag_order`)."""
     W, at = self.model.dag.W().detach().cpu().numpy(), {c: i for i, c in enumerate(self.model.dag.channels)}
+    df = self.model.dag.edges(threshold)
+    if panel is not None:
+        n = self.n_train
+        ev = edge_evidence(panel.media[:, :n], panel.kpi[:, :n], panel.mask[:, :n], list(self.model.dag.channels))
+        for s, t in zip(ev.source[ev.evidence], ev.target[ev.evidence]):
+            grown = pd.concat([df, pd.DataFrame([(s, t, float(W[:, at[s], at[t]].mean()))], columns=EDGE_COLUMNS)])
+            if (s, t) not in set(zip(df.source, df.target)) and is_acyclic(grown):
+                df = grown.reset_index(drop=True)
     each = np.stack([W[:, at[s], at[t]] for s, t in zip(df.source, df.target)], 1) if len(df) else np.zeros((1, 0))
     _, df['weight_lo'], df['weight_hi'] = ensemble_interval(each, self.config.report.interval)
     if panel is None:
         return df
-    n = self.n_train
-    ev = edge_evidence(panel.media[:, :n], panel.kpi[:, :n], panel.mask[:, :n], list(self.model.dag.channels))
-    return df.merge(
-        ev[['source', 'target', 'p_value', 'partial_r2', 'evidence', 'reason']], on=['source', 'target'], how='left'
-    )
+    cols = ['source', 'target', 'p_value', 'partial_r2', 'evidence', 'reason']
+    return df.merge(ev[cols], on=['source', 'target'], how='left')
 
 
 # %% ../nbs/07_train.ipynb #e7c2dab0
