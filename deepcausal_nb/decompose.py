@@ -26,6 +26,7 @@ __all__ = [
 
 # %% ../nbs/08_decompose.ipynb #a68d7e7e
 import json
+import warnings
 from statistics import NormalDist
 from pathlib import Path
 import numpy as np
@@ -147,7 +148,8 @@ def _total_columns(fitted: FittedMMM, panel: Panel, contrib: np.ndarray, roi: np
     out['share_total'], out['share_total_lo'], out['share_total_hi'] = ensemble_interval(
         (contrib + mediated) / total, level
     )
-    with np.errstate(divide='ignore', invalid='ignore'):
+    with np.errstate(divide='ignore', invalid='ignore'), warnings.catch_warnings():
+        warnings.simplefilter('ignore', RuntimeWarning)  # a channel without spend has no ROI in any member
         out['roi_total'] = np.nanmean(roi * (contrib + mediated) / contrib, 0)
     return out
 
