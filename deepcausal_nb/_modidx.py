@@ -48,6 +48,7 @@ d = {
             'deepcausal_nb.charts._quality_table': ('charts.html#_quality_table', 'deepcausal_nb/charts.py'),
             'deepcausal_nb.charts._rgba': ('charts.html#_rgba', 'deepcausal_nb/charts.py'),
             'deepcausal_nb.charts._roi_bar': ('charts.html#_roi_bar', 'deepcausal_nb/charts.py'),
+            'deepcausal_nb.charts._roi_total_markers': ('charts.html#_roi_total_markers', 'deepcausal_nb/charts.py'),
             'deepcausal_nb.charts._roi_units': ('charts.html#_roi_units', 'deepcausal_nb/charts.py'),
             'deepcausal_nb.charts._roi_values': ('charts.html#_roi_values', 'deepcausal_nb/charts.py'),
             'deepcausal_nb.charts._scenario_channels': ('charts.html#_scenario_channels', 'deepcausal_nb/charts.py'),
@@ -373,7 +374,6 @@ d = {
             'deepcausal_nb.decompose.prior_verdict': ('decompose.html#prior_verdict', 'deepcausal_nb/decompose.py'),
             'deepcausal_nb.decompose.shares': ('decompose.html#shares', 'deepcausal_nb/decompose.py'),
             'deepcausal_nb.decompose.summarise': ('decompose.html#summarise', 'deepcausal_nb/decompose.py'),
-            'deepcausal_nb.decompose.total_effects': ('decompose.html#total_effects', 'deepcausal_nb/decompose.py'),
             'deepcausal_nb.decompose.write_run': ('decompose.html#write_run', 'deepcausal_nb/decompose.py'),
         },
         'deepcausal_nb.experiments': {
@@ -712,6 +712,7 @@ d = {
             'deepcausal_nb.response.roi_table': ('response.html#roi_table', 'deepcausal_nb/response.py'),
             'deepcausal_nb.response.roi_unit': ('response.html#roi_unit', 'deepcausal_nb/response.py'),
             'deepcausal_nb.response.scenario_kpi': ('response.html#scenario_kpi', 'deepcausal_nb/response.py'),
+            'deepcausal_nb.response.total_effects': ('response.html#total_effects', 'deepcausal_nb/response.py'),
             'deepcausal_nb.response.valued': ('response.html#valued', 'deepcausal_nb/response.py'),
             'deepcausal_nb.response.what_if': ('response.html#what_if', 'deepcausal_nb/response.py'),
             'deepcausal_nb.response.window_spend': ('response.html#window_spend', 'deepcausal_nb/response.py'),

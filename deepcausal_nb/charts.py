@@ -945,6 +945,20 @@ def _roi_bar(t, key, name, names, v, bad, lo, hi, colors: dict, roi_units: list)
     )
 
 
+# %% ../nbs/12_charts.ipynb #b560731b
+def _roi_total_markers(t: pd.DataFrame, names: list) -> go.Scatter:
+    "Open diamonds at the total ROI (`roi_total`) of the channels in `t` (those that drive others)."
+    return go.Scatter(
+        x=t['roi_total'],
+        y=names,
+        mode='markers',
+        name='ROI with what it drives',
+        showlegend=False,
+        marker=dict(symbol='diamond-open', size=12, color='#333333', line=dict(width=2)),
+        hovertemplate='%{y}: %{x:.3g} with what it drives<extra></extra>',
+    )
+
+
 # %% ../nbs/12_charts.ipynb #e31427a1
 def plot_roi(roi: pd.DataFrame, title: str | None = None, ctx: ChartContext = DEFAULT_CONTEXT) -> go.Figure:
     """ROI and marginal ROI per channel side by side (`roi_table`); channels without spend or without a curve shown as
@@ -971,7 +985,14 @@ def plot_roi(roi: pd.DataFrame, title: str | None = None, ctx: ChartContext = DE
         fig.update_xaxes(range=[1.1 * low, 1.15 * float(np.max(labels[-1].x))], row=1, col=col)  # room for the labels
     for col, trace in enumerate(labels, 1):  # after the bars: fig.data[0], [1] stay the bars
         fig.add_trace(trace, 1, col)
-    notes = []
+    drives = (
+        t['roi_total'].notna() & ~np.isclose(t['roi_total'], t['roi'])
+        if 'roi_total' in t
+        else pd.Series(False, index=t.index)
+    )
+    if drives.any():  # the ROI with what the channel drives through others (`total_effects`)
+        fig.add_trace(_roi_total_markers(t[drives], [n for n, d in zip(names, drives) if d]), 1, 1)
+    notes = ['◇ ROI with what the channel drives through others; the marginal ROI includes it'] if drives.any() else []
     if gaps['roi']:
         notes.append(f'no spend (no ROI): {", ".join(gaps["roi"])}')
     if gaps['marginal_roi']:

@@ -10,7 +10,6 @@ __all__ = [
     'contributions_frame',
     'prediction_interval',
     'predictions_frame',
-    'total_effects',
     'channel_table',
     'summarise',
     'shares',
@@ -40,7 +39,7 @@ from deepcausal_nb.train import (
     media_prior_design,
     media_prior_values,
 )
-from .response import response_curves, roi_unit, planning_value, valued, scenario_kpi
+from .response import response_curves, roi_unit, planning_value, valued, total_effects
 from .metrics import METRIC_KEYS
 from .config import control_reference_levels
 
@@ -121,23 +120,6 @@ def predictions_frame(
             split=_split(t, fitted.n_train, panel.n_weeks - panel.future),
         )
     )
-
-
-# %% ../nbs/08_decompose.ipynb #cd30c126
-def total_effects(fitted: FittedMMM, panel: Panel) -> np.ndarray:
-    """[members, channels] KPI each channel adds through the channels it drives (all observed weeks): the KPI lost when
-    it is switched off with its descendants moved, less that lost with them held (0 for a channel that drives none)."""
-    at = {c: i for i, c in enumerate(panel.channels)}
-    sources = sorted({at[s] for s, _, _ in fitted.info.get('graph_push') or []})
-    out = np.zeros((fitted.members, panel.n_channels))
-    if sources:
-        off = np.ones((len(sources), panel.n_channels))
-        off[np.arange(len(sources)), sources] = 0
-        every = slice(0, panel.n_weeks)
-        held = scenario_kpi(fitted, panel, off, every, members=True, descendants=False)
-        moved = scenario_kpi(fitted, panel, off, every, members=True, descendants=True)
-        out[:, sources] = held - moved
-    return out
 
 
 # %% ../nbs/08_decompose.ipynb #6d949ca8

@@ -8,6 +8,7 @@ __all__ = [
     'planning_window',
     'descendants_moved',
     'scenario_kpi',
+    'total_effects',
     'window_spend',
     'roi_unit',
     'kpi_value_over',
@@ -116,6 +117,23 @@ def scenario_kpi(
         out.append(((pred * scale[:, None]) * keep).sum((2, 3)).double())
     kpi = torch.cat(out, 1).numpy()  # [M, S]
     return kpi if members else kpi.mean(0)
+
+
+# %% ../nbs/10_response.ipynb #cd30c126
+def total_effects(fitted: FittedMMM, panel: Panel) -> np.ndarray:
+    """[members, channels] KPI each channel adds through the channels it drives (all observed weeks): the KPI lost when
+    it is switched off with its descendants moved, less that lost with them held (0 for a channel that drives none)."""
+    at = {c: i for i, c in enumerate(panel.channels)}
+    sources = sorted({at[s] for s, _, _ in fitted.info.get('graph_push') or []})
+    out = np.zeros((fitted.members, panel.n_channels))
+    if sources:
+        off = np.ones((len(sources), panel.n_channels))
+        off[np.arange(len(sources)), sources] = 0
+        every = slice(0, panel.n_weeks)
+        held = scenario_kpi(fitted, panel, off, every, members=True, descendants=False)
+        moved = scenario_kpi(fitted, panel, off, every, members=True, descendants=True)
+        out[:, sources] = held - moved
+    return out
 
 
 # %% ../nbs/10_response.ipynb #0c28b0e5
@@ -424,4 +442,9 @@ def roi_table(
             marginal_roi_lo=[x[0] for x in mroi],
             marginal_roi_hi=[x[1] for x in mroi],
         )
+        # with what each channel drives through others (`total_effects`); the marginal ROI above includes it already
+        total = np.where(spend > 0, value / spend, np.nan) * (1 + total_effects(fitted, panel) / contrib)  # [M, C]
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', RuntimeWarning)  # a channel without spend has no ROI in any member
+        cols['roi_total'] = np.nanmean(total, 0)
     return pd.DataFrame(cols)
