@@ -597,7 +597,7 @@ d = {
         },
         'deepcausal_nb.report': {
             'deepcausal_nb.report.ReportError': ('report.html#reporterror', 'deepcausal_nb/report.py'),
-            'deepcausal_nb.report._bar_state': ('report.html#_bar_state', 'deepcausal_nb/report.py'),
+            'deepcausal_nb.report._bar_states': ('report.html#_bar_states', 'deepcausal_nb/report.py'),
             'deepcausal_nb.report._baseline_like_html': ('report.html#_baseline_like_html', 'deepcausal_nb/report.py'),
             'deepcausal_nb.report._batch_jobs': ('report.html#_batch_jobs', 'deepcausal_nb/report.py'),
             'deepcausal_nb.report._calibration_html': ('report.html#_calibration_html', 'deepcausal_nb/report.py'),

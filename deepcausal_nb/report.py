@@ -1462,13 +1462,18 @@ def _first_line(s) -> str:
 
 
 # %% ../nbs/13_report.ipynb #719a4538
-def _bar_state(path: Path) -> str:
-    "The last state of the plain progress bar in `path` ('' when there is none yet)."
+def _bar_states(path: Path) -> list[str]:
+    """The last state of each plain progress bar in `path`, in order ([] when there is none yet): a fit writes one bar
+    for its first member, then one for the others."""
     try:
         text = path.read_text(encoding='utf-8', errors='replace')
     except OSError:
-        return ''
-    return next((p.strip()[:120] for p in reversed(text.replace('\n', '\r').split('\r')) if p.strip()), '')
+        return []
+    states = []
+    for p in (p.strip()[:120] for p in text.replace('\n', '\r').split('\r') if p.strip()):
+        same = states and states[-1].split(': ', 1)[0] == p.split(': ', 1)[0]  # the same bar, a later state
+        states[-1:] = [p] if same else [*states[-1:], p]
+    return states
 
 
 # %% ../nbs/13_report.ipynb #84993587
@@ -1484,7 +1489,7 @@ def _show_progress(
     out = stream or sys.stderr
     tty = bool(getattr(out, 'isatty', lambda: False)())
     # a terminal redraws one line in place ('\r'); a log file gets whole lines, few of them, so that it stays readable
-    stop, shown, at = threading.Event(), [''], [-math.inf]
+    stop, shown, at, over = threading.Event(), [''], [-math.inf], set()
 
     def show(now: str, final: bool = False):
         if not now or now == shown[0]:
@@ -1498,9 +1503,17 @@ def _show_progress(
         out.flush()
         shown[0], at[0] = now, time.monotonic()
 
+    def poll(final: bool = False):
+        states = _bar_states(path)
+        for s in states[:-1]:  # a bar that is over (the first member's): its last state, once
+            if s not in over:
+                over.add(s)
+                show(s, final=True)
+        show(states[-1] if states else '', final)
+
     def loop():
         while not stop.wait(every):
-            show(_bar_state(path))
+            poll()
 
     t = threading.Thread(target=loop, daemon=True)
     t.start()
@@ -1512,7 +1525,7 @@ def _show_progress(
             out.write('\r' + ' ' * len(shown[0]) + '\r')
             out.flush()
         elif not tty:
-            show(_bar_state(path), final=True)
+            poll(final=True)
 
     return done
 
