@@ -27,6 +27,7 @@ d = {
             'deepcausal_nb.charts._allocation_flags': ('charts.html#_allocation_flags', 'deepcausal_nb/charts.py'),
             'deepcausal_nb.charts._allocation_stack': ('charts.html#_allocation_stack', 'deepcausal_nb/charts.py'),
             'deepcausal_nb.charts._axis_title': ('charts.html#_axis_title', 'deepcausal_nb/charts.py'),
+            'deepcausal_nb.charts._band': ('charts.html#_band', 'deepcausal_nb/charts.py'),
             'deepcausal_nb.charts._bands': ('charts.html#_bands', 'deepcausal_nb/charts.py'),
             'deepcausal_nb.charts._bar_end_labels': ('charts.html#_bar_end_labels', 'deepcausal_nb/charts.py'),
             'deepcausal_nb.charts._budget_charts': ('charts.html#_budget_charts', 'deepcausal_nb/charts.py'),
@@ -697,6 +698,7 @@ d = {
                 'response.html#responsecurvefit.predict',
                 'deepcausal_nb/response.py',
             ),
+            'deepcausal_nb.response._each_member': ('response.html#_each_member', 'deepcausal_nb/response.py'),
             'deepcausal_nb.response.curves_table': ('response.html#curves_table', 'deepcausal_nb/response.py'),
             'deepcausal_nb.response.descendants_moved': (
                 'response.html#descendants_moved',

@@ -331,27 +331,33 @@ def _shade_splits(fig: go.Figure, weekly: pd.DataFrame, **where) -> go.Figure:
     return fig
 
 
+# %% ../nbs/12_charts.ipynb #e2a5cfd7
+def _band(x, lo, hi, fillcolor: str, name: str, label: str) -> list:
+    """An interval as two traces: its upper edge, then its lower one filled up to it (invisible lines; the hover says
+    "`label`: lo to hi")."""
+    return [
+        go.Scatter(x=x, y=hi, mode='lines', line=dict(width=0), showlegend=False, hoverinfo='skip'),
+        go.Scatter(
+            x=x,
+            y=lo,
+            mode='lines',
+            line=dict(width=0),
+            fill='tonexty',
+            fillcolor=fillcolor,
+            name=name,
+            customdata=hi,
+            hovertemplate=label + ': %{y:,.0f} to %{customdata:,.0f}<extra></extra>',
+        ),
+    ]
+
+
 # %% ../nbs/12_charts.ipynb #b2423c67
 def _fit_band(w: pd.DataFrame) -> list:
     "The weekly prediction interval as two traces, the upper edge then the lower one filled up to it; [] without one."
-    band = []
     # where the KPI should fall (`prediction_interval`): the ensemble's spread and the noise left in training
-    if 'lo' in w:
-        band = [
-            go.Scatter(x=w.index, y=w['hi'], mode='lines', line=dict(width=0), showlegend=False, hoverinfo='skip'),
-            go.Scatter(
-                x=w.index,
-                y=w['lo'],
-                mode='lines',
-                line=dict(width=0),
-                fill='tonexty',
-                fillcolor=_rgba(MODEL_COLOR, 0.18),
-                name='prediction interval',
-                hovertemplate='interval: %{y:,.0f} to ' + '%{customdata:,.0f}<extra></extra>',
-                customdata=w['hi'],
-            ),
-        ]
-    return band
+    if 'lo' not in w:
+        return []
+    return _band(w.index, w['lo'], w['hi'], _rgba(MODEL_COLOR, 0.18), 'prediction interval', 'interval')
 
 
 # %% ../nbs/12_charts.ipynb #ec3d2c5b
@@ -632,22 +638,8 @@ def _stack_bands(fig: go.Figure, wide: pd.DataFrame, order: list, colors: dict, 
 def _media_total(fig: go.Figure, wide: pd.DataFrame, media_cols: list, media_interval: pd.DataFrame):
     "The weekly all-media contribution and its interval (`media_interval`: time, lo, hi) as lines in `fig`."
     mi = media_interval.assign(_t=_time_values(media_interval['time']).to_numpy()).set_index('_t').sort_index()
-    fig.add_trace(
-        go.Scatter(x=mi.index, y=mi['hi'], mode='lines', line=dict(width=0), showlegend=False, hoverinfo='skip')
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=mi.index,
-            y=mi['lo'],
-            mode='lines',
-            line=dict(width=0),
-            fill='tonexty',
-            fillcolor='rgba(60,60,60,0.25)',
-            name='all media: interval',
-            customdata=mi['hi'],
-            hovertemplate='all media: %{y:,.0f} to %{customdata:,.0f}<extra></extra>',
-        )
-    )
+    for trace in _band(mi.index, mi['lo'], mi['hi'], 'rgba(60,60,60,0.25)', 'all media: interval', 'all media'):
+        fig.add_trace(trace)
     fig.add_trace(
         go.Scatter(
             x=wide.index,

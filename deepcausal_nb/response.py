@@ -268,29 +268,29 @@ class ResponseCurveFit:
         return hill_derivative(spend, self.r_max, self.half_saturation, self.slope)
 
 
+# %% ../nbs/10_response.ipynb #dd3857e6
+def _each_member(curve: ResponseCurveFit, f, point, spend) -> np.ndarray:
+    """`f(spend, *hill)` for each member's Hill parameters [members, ...]: nan for a member whose response was flat, and
+    `point(spend)` alone without members."""
+    if curve.member_hill is None:
+        return np.asarray(point(spend))[None]
+    return np.stack(
+        [f(spend, *p) if np.isfinite(p).all() else np.full(np.shape(spend), np.nan) for p in curve.member_hill]
+    )
+
+
 # %% ../nbs/10_response.ipynb #7720f25f
 @patch
 def members_predict(self: ResponseCurveFit, spend) -> np.ndarray:
     "Each member's Hill curve at `spend` [members, ...] (the point curve alone without members)."
-    if self.member_hill is None:
-        return np.asarray(self.predict(spend))[None]
-    return np.stack(
-        [hill_curve(spend, *p) if np.isfinite(p).all() else np.full(np.shape(spend), np.nan) for p in self.member_hill]
-    )
+    return _each_member(self, hill_curve, self.predict, spend)
 
 
 # %% ../nbs/10_response.ipynb #eacd8f0f
 @patch
 def members_marginal(self: ResponseCurveFit, spend) -> np.ndarray:
     "Each member's marginal return at `spend` [members, ...]."
-    if self.member_hill is None:
-        return np.asarray(self.marginal(spend))[None]
-    return np.stack(
-        [
-            hill_derivative(spend, *p) if np.isfinite(p).all() else np.full(np.shape(spend), np.nan)
-            for p in self.member_hill
-        ]
-    )
+    return _each_member(self, hill_derivative, self.marginal, spend)
 
 
 # %% ../nbs/10_response.ipynb #9aed7cff
