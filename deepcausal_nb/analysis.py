@@ -34,6 +34,8 @@ class ReportData:
     plan: object = None  # `BudgetPlan` at the current total, or None (see `plan_note`)
     scenarios: pd.DataFrame | None = None  # `budget_scenarios` grid
     plan_note: str = ''  # why there is no plan, when there is none
+    test_plan: object = None  # the report's `TestPlan` (`planner.plan_experiment`), or None (see `test_note`)
+    test_note: str = ''  # why there is no test plan, when there is none
     figures: dict = field(default_factory=dict)  # {name: Figure}, filled by the report (`report.analyse`)
     title: str = ''
     source: str = ''

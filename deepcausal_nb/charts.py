@@ -35,6 +35,7 @@ __all__ = [
     'plot_roi',
     'experiment_labels',
     'plot_experiments',
+    'plot_test_plan',
     'plot_response_curves',
     'plot_adstock',
     'plot_coefficients',
@@ -1069,6 +1070,53 @@ def plot_experiments(
         xaxis_title=f'lift over the test regions and weeks ({ctx.kpi})',
         yaxis=dict(autorange='reversed'),
         height=180 + 50 * len(tab),
+        margin=dict(l=20, t=80),
+        legend=dict(orientation='h', y=-0.25),
+    )
+
+
+# %% ../nbs/12_charts.ipynb #994647a0
+def plot_test_plan(
+    table: pd.DataFrame,  # `TestPlan.table`, best first
+    ctx: ChartContext = DEFAULT_CONTEXT,  # names, KPI and colours (`ChartContext`)
+) -> go.Figure:
+    "Each channel's best test: its share interval now and the narrower one its result is expected to leave."
+    best = table.drop_duplicates('channel').reset_index(drop=True)
+    act = lambda r: 'off' if r.kind == 'go-dark' else f'×{r.factor:g}'
+    y = [
+        f'{label(r.channel, ctx)}{" ⚠" if r.shared_driver else ""}: {act(r)}, {r.weeks} wk, {r.n_regions} regions, '
+        f'power {r.power:.0%}'
+        for r in best.itertuples()
+    ]
+    fig = go.Figure()
+    for name, lo, hi, width, color in (
+        ('share interval now', best.share_lo, best.share_hi, 18, '#c6dbef'),
+        ("expected after the test's result", best.share_lo_after, best.share_hi_after, 8, MODEL_COLOR),
+    ):
+        fig.add_trace(
+            go.Bar(
+                y=y, x=100 * (hi - lo), base=100 * lo, orientation='h', name=name, width=0.6 if width > 10 else 0.25,
+                marker_color=color, hovertemplate='%{base:.1f}% to %{x:.1f} pp wider<extra>' + name + '</extra>',
+            )
+        )  # fmt: skip
+    fig.add_trace(
+        go.Scatter(
+            x=100 * best.share,
+            y=y,
+            mode='markers',
+            name='share now',
+            marker=dict(color='#222', size=8, symbol='line-ns-open'),
+        )
+    )
+    note = '⚠ moves with other channels in a way no channel explains: the data alone cannot settle it'
+    return _layout(
+        fig,
+        f'What to test next: the share of {ctx.kpi} each channel’s best test would settle',
+        note if best.shared_driver.any() else None,
+        barmode='overlay',
+        xaxis_title=f'share of {ctx.kpi} (%)',
+        yaxis=dict(autorange='reversed'),
+        height=180 + 50 * len(best),
         margin=dict(l=20, t=80),
         legend=dict(orientation='h', y=-0.25),
     )

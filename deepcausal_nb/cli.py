@@ -16,6 +16,7 @@ __all__ = [
     'write_allocation',
     'cmd_optimize',
     'cmd_forecast',
+    'cmd_plan_test',
     'parse_parameters',
     'cmd_report',
     'prior_flags',
@@ -164,7 +165,8 @@ def cmd_inspect(args) -> int:
 
 # %% ../nbs/90_cli.ipynb #7c140748
 def cmd_simulate(args) -> int:
-    "Write a simulated panel plus its recorded truth (`--confounded`: the simulator's `CONFOUNDED` design)."
+    """Write a simulated panel plus its recorded truth (`--confounded`: the simulator's `CONFOUNDED` design); with
+    `--run-test DESIGN`, the same panel with the design's tests run in it and their measured lifts."""
     from deepcausal_nb.simulate import simulate, write_simulation, CONFOUNDED
 
     kw = {
@@ -177,7 +179,13 @@ def cmd_simulate(args) -> int:
     out = Path(args.out)
     if out.exists() and not args.force:
         raise DeepCausalError(f'{out} exists; pass --force to overwrite it')
-    paths = write_simulation(simulate(**kw), out)
+    if args.run_test:  # the same world with planned tests run in it, each read from the KPI
+        from deepcausal_nb.planner import run_test
+
+        sim = run_test(args.run_test, replicate=-1 if args.replicate is None else args.replicate, **kw)
+    else:
+        sim = simulate(**kw)
+    paths = write_simulation(sim, out)
     for k, v in paths.items():
         print(f'{k}: {v}')
     return 0
@@ -495,6 +503,41 @@ def cmd_forecast(args) -> int:
     return 0
 
 
+# %% ../nbs/90_cli.ipynb #12409b86
+def cmd_plan_test(args) -> int:
+    "Rank geo tests by what they would teach the fitted model; write the table and the top test's design file."
+    from deepcausal_nb.planner import TestPlanConfig, plan_experiment
+
+    run = Path(args.run_dir)
+    out, design = Path(args.out or run / 'tests.csv'), Path(args.design or run / 'next_test.csv')
+    _not_input([out, design], args.data)
+    existing = [p for p in (out, design) if p.exists()]
+    if existing and not args.force:
+        raise DeepCausalError(f'{existing[0]} exists; pass --force to overwrite it')
+    fitted, panel = load_run(run, args.data)
+    given = dict(kinds=args.kinds, weeks=args.weeks, regions=args.regions, heavy_up=args.heavy_up)
+    cfg = TestPlanConfig(**{k: v for k, v in given.items() if v is not None})
+    plan = plan_experiment(fitted, panel, cfg, start=args.start, progress=not args.no_progress)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    plan.table.to_csv(out, index=False)
+    plan.write_design(design)
+    label = lambda c: panel.labels.get(c, c)
+    print(
+        f'{len(plan.table)} candidate tests, best first (lift and its se in {panel.kpi_name}; '
+        f'share of {panel.kpi_name}):'
+    )
+    for r in plan.table.head(args.top).itertuples():
+        print(
+            f'  {r.rank:>3} {label(r.channel):20s} {r.kind:8s} {r.weeks:>2} wk {r.n_regions:>3} regions  '
+            f'lift {r.expected_lift:>14,.0f} ± {r.lift_se:>12,.0f}  power {r.power:4.0%}  '
+            f'share {r.share_lo:.1%}–{r.share_hi:.1%} -> {r.share_lo_after:.1%}–{r.share_hi_after:.1%}'
+            + ('  shared driver' if r.shared_driver else '')
+        )
+    print(plan.top_line(panel.labels))
+    print(f'table written to {out}; the top test as an experiments file (lift, lift_se empty) to {design}')
+    return 0
+
+
 # %% ../nbs/90_cli.ipynb #26d0d8e6
 def parse_parameters(items, names=()) -> tuple[dict, list]:
     """Template parameters from `-p` groups: `-p name=value` or papermill's `-p name value`; values are read as JSON
@@ -671,6 +714,13 @@ def _simulate_parser(sub):
         type=int,
         help='run N geo experiments (lift tests) in the panel; written to OUT.experiments.csv',
     )
+    sp.add_argument(
+        '--run-test',
+        metavar='DESIGN',
+        help='run the tests of a design file (`plan-test`) in the same simulated world (same flags as the panel it '
+        'was planned on); their measured lift and lift_se go to OUT.experiments.csv',
+    )
+    sp.add_argument('--replicate', type=int, help="with --run-test: another draw of the noise and regions' demand")
     sp.add_argument('--force', action='store_true', help='overwrite an existing file')
     _common_flags(sp)
     sp.set_defaults(func=cmd_simulate)
@@ -755,6 +805,25 @@ def _forecast_parser(sub):
     sp.set_defaults(func=cmd_forecast)
 
 
+# %% ../nbs/90_cli.ipynb #7dc426ae
+def _plan_test_parser(sub):
+    sp = sub.add_parser('plan-test', help='rank geo experiments by what they would teach the fitted model')
+    sp.add_argument('run_dir', help='a run directory written by `fit`')
+    sp.add_argument('--out', help='CSV of every candidate test, best first (default RUN_DIR/tests.csv)')
+    sp.add_argument('--design', help='the top test in the experiments format (default RUN_DIR/next_test.csv)')
+    sp.add_argument('--start', help='a week of the data where the tests would run (default: the weeks after the data)')
+    sp.add_argument('--kinds', help="test kinds tried, comma-separated (default 'go-dark,heavy-up')")
+    sp.add_argument('--weeks', help="durations tried, comma-separated (default '4,8')")
+    sp.add_argument('--regions', help="test group sizes tried as shares of the regions (default '0.2,0.4')")
+    sp.add_argument('--heavy-up', type=float, help="a heavy-up's spend multiplier (default 2)")
+    sp.add_argument('--top', type=int, default=10, help='rows printed (default 10)')
+    sp.add_argument('--data', help='data file (default: the one recorded by `fit`)')
+    sp.add_argument('--no-progress', action='store_true', help='no progress bar')
+    sp.add_argument('--force', action='store_true', help='overwrite existing outputs')
+    _common_flags(sp)
+    sp.set_defaults(func=cmd_plan_test)
+
+
 # %% ../nbs/90_cli.ipynb #2ef7d92f
 def _report_parser(sub):
     sp = sub.add_parser('report', help='render the HTML report for a dataset (several: a batch with index.html)')
@@ -800,7 +869,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='deepcausal-nb', description='Deep causal marketing mix modeling.')
     p.add_argument('--debug', action='store_true', help='show tracebacks')
     sub = p.add_subparsers(dest='command', required=True)
-    for add in (_inspect_parser, _simulate_parser, _fit_parser, _optimize_parser, _forecast_parser, _report_parser):
+    for add in (
+        _inspect_parser,
+        _simulate_parser,
+        _fit_parser,
+        _optimize_parser,
+        _forecast_parser,
+        _plan_test_parser,
+        _report_parser,
+    ):
         add(sub)
     return p
 

@@ -14,6 +14,7 @@ __all__ = [
     'ExperimentDesign',
     'experiment_design',
     'model_lifts',
+    'did_lift',
     'data_lift',
 ]
 
@@ -244,7 +245,13 @@ def _warn_usual_spend(out: pd.DataFrame, panel: Panel, name: str):
 
 # %% ../nbs/06a_experiments.ipynb #aef2ef8a
 def _amounts(row, where: str) -> tuple[float, float, float]:
-    "The test's spend_change, lift and lift_se, checked: the spend changed, the se is positive, the signs agree."
+    """The test's spend_change, lift and lift_se, checked: the spend changed, the se is positive, the signs agree (or
+    the lift is within 2 se of zero)."""
+    if all(pd.isna(row[k]) or str(row[k]).strip() == '' for k in ('lift', 'lift_se')):
+        raise ExperimentError(
+            f'{where}: lift and lift_se are empty: a planned test (`plan-test` writes them so); '
+            'write the lift it measured and its standard error once it has run'
+        )
     spend_change, lift, se = (_number(row, k, where) for k in ('spend_change', 'lift', 'lift_se'))
     if spend_change == 0:
         raise ExperimentError(
@@ -252,9 +259,10 @@ def _amounts(row, where: str) -> tuple[float, float, float]:
         )
     if se <= 0:
         raise ExperimentError(f"{where}: lift_se must be > 0 (the measured lift's standard error), got {se:g}")
-    if lift * spend_change < 0:
+    if lift * spend_change < 0 and abs(lift) > 2 * se:
         raise ExperimentError(
-            f'{where}: lift {lift:g} and spend_change {spend_change:g} have opposite signs; '
+            f'{where}: lift {lift:g} and spend_change {spend_change:g} have opposite signs, '
+            'by more than 2 standard errors; '
             "a channel's lift has the sign of "
             'its spend change (switched off: both negative). Check the signs, or leave the test out'
         )
@@ -454,21 +462,21 @@ def model_lifts(model, out: dict, d: ExperimentDesign, kpi_scale: torch.Tensor) 
     return per_row.new_zeros(per_row.shape[0], len(d.lift)).index_add_(1, d.test, per_row)
 
 
-# %% ../nbs/06a_experiments.ipynb #ex25b701
-def data_lift(
+# %% ../nbs/06a_experiments.ipynb #f51aaaa8
+def did_lift(
     panel: Panel,
-    test,
+    regions,  # the test regions (positions); the other regions are its control
+    first: int,  # the test's first week
+    last: int,  # the last week whose KPI the test measures
     pre_weeks: int = 26,  # weeks before the test that set the test/control ratio
 ) -> tuple[float, float]:
-    """The test's lift as the panel itself shows it, without the model: the KPI of the test regions over the measured
-    weeks minus the other regions' KPI scaled by the pre-test ratio of the two (a difference in differences), and its
-    standard error from how that weekly ratio wandered before the test (autocorrelation included). (nan, nan) when every
-    region was tested or the test starts in the first 8 weeks."""
-    rs = np.asarray(test.region_index)
+    """`data_lift` for test regions and weeks: the difference in differences and its standard error. Before a test has
+    run, the standard error is what the test would be read with: the KPI in its weeks follows the pattern it had."""
+    rs = np.asarray(regions)
     ctrl = np.setdiff1d(np.arange(panel.n_regions), rs)
-    if len(ctrl) == 0 or test.first < 8:
+    if len(ctrl) == 0 or first < 8:
         return float('nan'), float('nan')
-    pre, win = slice(max(0, test.first - pre_weeks), test.first), slice(test.first, test.window_end + 1)
+    pre, win = slice(max(0, first - pre_weeks), first), slice(first, last + 1)
     k = np.where(panel.mask, panel.kpi, 0.0)
     kt, kc = k[rs].sum(0), k[ctrl].sum(0)  # [T] test and control totals
     if kc[pre].sum() <= 0:
@@ -481,3 +489,16 @@ def data_lift(
     inflate, sd = (1 + phi) / (1 - phi), e.std(ddof=1)
     se = np.sqrt(((sd * kc[win]) ** 2).sum() * inflate + (sd * kc[win].sum()) ** 2 * inflate / (pre.stop - pre.start))
     return float(est), float(se)
+
+
+# %% ../nbs/06a_experiments.ipynb #ex25b701
+def data_lift(
+    panel: Panel,
+    test,
+    pre_weeks: int = 26,  # weeks before the test that set the test/control ratio
+) -> tuple[float, float]:
+    """The test's lift as the panel itself shows it, without the model: the KPI of the test regions over the measured
+    weeks minus the other regions' KPI scaled by the pre-test ratio of the two (a difference in differences), and its
+    standard error from how that weekly ratio wandered before the test (autocorrelation included). (nan, nan) when every
+    region was tested or the test starts in the first 8 weeks."""
+    return did_lift(panel, test.region_index, test.first, test.window_end, pre_weeks)

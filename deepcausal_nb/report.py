@@ -8,6 +8,7 @@ __all__ = [
     'REPORT_PARAMETERS',
     'ReportError',
     'report_figures',
+    'next_tests',
     'analyse',
     'best_baselines',
     'holdout_verdict',
@@ -20,6 +21,7 @@ __all__ = [
     'headline',
     'summary_html',
     'experiments_html',
+    'next_test_html',
     'scenario_panel_html',
     'budget_slider_figure',
     'live_panel',
@@ -76,7 +78,16 @@ from deepcausal_nb.optimize import (
     check_plan,
 )
 from .metrics import beats_baselines, baseline_name
-from .charts import all_charts, channel_colors, fmt_number, experiment_labels, label, amount, house_layout
+from deepcausal_nb.charts import (
+    all_charts,
+    plot_test_plan,
+    channel_colors,
+    fmt_number,
+    experiment_labels,
+    label,
+    amount,
+    house_layout,
+)
 from .analysis import ReportData, analyse as analyse_tables  # the numbers; this module draws them
 
 
@@ -88,7 +99,7 @@ class ReportError(DeepCausalError, RuntimeError):
 # %% ../nbs/13_report.ipynb #7795ab33
 def report_figures(rd: ReportData) -> dict:
     "Every chart of the report {name: Figure}, drawn from the analysis' own tables: its components, plan and ROI."
-    return all_charts(
+    figures = all_charts(
         rd.fitted,
         rd.panel,
         curves=rd.curves,
@@ -101,6 +112,27 @@ def report_figures(rd: ReportData) -> dict:
         table=rd.channels,
         ctx=rd.ctx,
     )  # one naming for the page's tables and charts
+    if rd.test_plan is not None:
+        figures['tests'] = plot_test_plan(rd.test_plan.table, rd.ctx)
+    return figures
+
+
+# %% ../nbs/13_report.ipynb #5c372a31
+def next_tests(fitted: FittedMMM, panel: Panel) -> tuple:
+    """`plan_experiment`'s ranked geo tests for the report (the weeks after the data), and '' ; or None and why there
+    is no plan (a national panel, no channel active in the weeks a test would meet)."""
+    from deepcausal_nb.planner import plan_experiment
+
+    if panel.n_regions < 4:
+        return None, (
+            f'the data have {panel.n_regions} region(s): a geo test needs test regions and at least as many control '
+            'regions to read it against. A national panel can be tested by switching a channel off for a period '
+            '(a time-based test), which this planner does not design'
+        )
+    try:
+        return plan_experiment(fitted, panel, progress=False), ''
+    except DeepCausalError as e:
+        return None, str(e)
 
 
 # %% ../nbs/13_report.ipynb #f0a036b5
@@ -112,8 +144,10 @@ def analyse(
     charts: bool = True,  # build the plotly figures too
     source: str = '',  # where the data came from (shown in the report)
 ) -> ReportData:
-    "`analysis.analyse` (every number, computed once) and, with `charts`, the report's figures drawn from it."
+    """`analysis.analyse` (every number, computed once), the geo tests to run next (`next_tests`) and, with `charts`,
+    the report's figures drawn from it."""
     rd = analyse_tables(fitted, panel, config, cost_per_unit=cost_per_unit, source=source)
+    rd.test_plan, rd.test_note = next_tests(fitted, panel)
     if charts:
         rd.figures = report_figures(rd)
     return rd
@@ -796,6 +830,42 @@ and whether each was used or conflicts."""
         _CSS + '<div class="dcnb-summary"><table><tr><th>test</th><th>spend change</th><th>measured lift ± se</th>'
         f'<th>model lift</th><th>{lvl} interval</th><th>before calibration</th><th>the panel alone ± se</th>'
         f'<th></th></tr>{rows}</table>{note}{_calibration_html(rd)}</div>'
+    )
+
+
+# %% ../nbs/13_report.ipynb #57899f8e
+def next_test_html(rd: ReportData, rows: int = 8) -> str:
+    """The top test in a sentence and the best `rows` candidates as a table: expected lift ± the standard error it would
+    be read with, power, and the share interval now and expected after its result; or why there is no plan."""
+    p, e = rd.test_plan, html.escape
+    if p is None:
+        return f'<p class="dcnb-muted">No test plan: {e(rd.test_note)}.</p>'
+    act = lambda r: 'switch off' if r.kind == 'go-dark' else f'spend ×{r.factor:g}'
+    pct = lambda a, b: f'{100 * a:.1f}% to {100 * b:.1f}%'
+    body = ''.join(
+        f'<tr><td>{r.rank}</td><td>{e(label(r.channel, rd.ctx))}{" ⚠" if r.shared_driver else ""}</td>'
+        f'<td>{act(r)}, {r.weeks} weeks, {r.n_regions} regions</td><td>{_num(r.expected_lift)} ± {_num(r.lift_se)}</td>'
+        f'<td>{r.power:.0%}</td><td>{pct(r.share_lo, r.share_hi)}</td>'
+        f'<td>{pct(r.share_lo_after, r.share_hi_after)}</td>'
+        '</tr>'
+        for r in p.table.head(rows).itertuples()
+    )
+    head = (
+        '<tr><th></th><th>channel</th><th>test</th><th>expected lift ± se</th><th>power</th><th>share now</th>'
+        '<th>expected after</th></tr>'
+    )
+    note = (
+        f'<p class="dcnb-muted">Lifts in {e(rd.panel.kpi_name)} over the test regions and weeks (plus '
+        f'{p.config.measure_weeks_after} for carry-over), read as a difference in differences against the other '
+        'regions; the standard error is that of the same read over the history (A/A windows). Ranked: tests with '
+        f'{p.config.power:.0%} power first, then channels marked ⚠ (their activity moves with other channels in a way '
+        'no channel explains, as spend paced to unrecorded demand does: the data alone cannot settle them), then the '
+        'cut in the width of the share interval. Every candidate is in <code>plan-test RUN_DIR --out tests.csv</code>; '
+        'the top one as a design file to fill in and pass to <code>--experiments</code>.</p>'
+    )
+    return (
+        _CSS + f'<p><b>{e(p.top_line(rd.ctx.labels))}</b></p><div class="dcnb-summary"><table>{head}{body}</table>'
+        f'</div>{note}'
     )
 
 

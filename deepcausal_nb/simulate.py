@@ -129,6 +129,9 @@ class SimConfig:
     experiment_se: float = 0.1  # standard error of a measured lift, relative to its exact value
     # the channels tested, in this order, comma-separated ('' = those paced to demand first, TV never)
     experiment_channels: str = ''
+    # another draw of what an experimenter does not control (-1: the panel's own): the KPI's noise and outliers and
+    # each region's swings of demand (replicates of a geo test, `run_test`)
+    replicate: int = -1
 
 
 # %% ../nbs/02_simulate.ipynb #4573925a
@@ -498,7 +501,10 @@ def _drivers(rng: np.random.Generator, extra: np.random.Generator, cfg: SimConfi
     demand = None
     # demand that drives both the KPI and the spend; the data records it as a control unless unobserved
     if cfg.confounder:
-        d = _ar1(extra, (1, T), 0.9, 1.0) + _ar1(extra, (R, T), 0.7, 0.5)
+        shared, own = _ar1(extra, (1, T), 0.9, 1.0), _ar1(extra, (R, T), 0.7, 0.5)
+        if cfg.replicate >= 0:  # the shared swings stay, each region's are drawn again
+            own = _ar1(np.random.default_rng([cfg.seed, 5, cfg.replicate]), (R, T), 0.7, 0.5)
+        d = shared + own
         demand = (d - d.mean()) / d.std()
         controls['control_demand'] = demand
         effects['control_demand'] = cfg.confounder
@@ -641,8 +647,13 @@ def _scenario_truth(graph: dict, theta: np.ndarray, respond, size: np.ndarray, b
 
 
 # %% ../nbs/02_simulate.ipynb #25e023dd
-def simulate(cfg: SimConfig | None = None, **kwargs) -> Simulation:
-    "Simulate a marketing-mix panel with known truth; `kwargs` override fields of `cfg`."
+def simulate(
+    cfg: SimConfig | None = None,
+    tests: list[dict] | None = None,  # geo tests to run instead of planned ones: channel, regions, start, end, factor
+    **kwargs,
+) -> Simulation:
+    """Simulate a marketing-mix panel with known truth; `kwargs` override fields of `cfg`. `tests` run given geo tests
+    (a channel's media times `factor` in its regions' weeks `start`..`end`, all positions) instead of planned ones."""
     cfg = make_sim_config(cfg, **kwargs)
     rng = np.random.default_rng(cfg.seed)
     R, T, names = cfg.regions, cfg.weeks, channel_names(cfg.channels)
@@ -663,7 +674,8 @@ def simulate(cfg: SimConfig | None = None, **kwargs) -> Simulation:
         return r
 
     response = usual = respond(impressions)
-    tests = _plan_experiments(cfg, names, np.random.default_rng([cfg.seed, 2]), spend) if cfg.experiments else []
+    if tests is None:
+        tests = _plan_experiments(cfg, names, np.random.default_rng([cfg.seed, 2]), spend) if cfg.experiments else []
     usual_spend = spend
     if tests:  # the panel holds the media as they ran: business as usual times each test's multiplier in its cells
         impressions, spend = _run_tests(tests, impressions, spend)
@@ -677,7 +689,8 @@ def simulate(cfg: SimConfig | None = None, **kwargs) -> Simulation:
     contrib.update({n: size[:, None] * beta[c] * response[..., c] for c, n in enumerate(names)})
     level = sum(contrib.values())  # noise-free KPI
     # noise and outliers, clipped so the KPI stays positive; the clipped value is the 'noise' truth
-    sales = _noisy_sales(rng, cfg, size, baseline, level)
+    noise = rng if cfg.replicate < 0 else np.random.default_rng([cfg.seed, 4, cfg.replicate])
+    sales = _noisy_sales(noise, cfg, size, baseline, level)
     contrib['noise'] = sales - level
     params = dict(
         theta=theta,

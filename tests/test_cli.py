@@ -326,3 +326,36 @@ def test_unpaid_channel_fit_optimize_and_reuse_in_a_report(tmp_path):
     r = cli('report', data, '--out', out, '--no-progress', '-p', f'model={run / "model.pt"}', '-p', 'holdout_weeks=6')
     assert r.returncode == 0, r.stderr
     assert out.exists() and 'no spend for' not in r.stderr
+
+
+def test_plan_test_loop(tmp_path):
+    "The README's loop: fit, plan-test, run the top test in the simulator, fit with its read."
+    import pandas as pd
+
+    sim = ['--regions', 12, '--weeks', 80, '--channels', 3, '--seed', 2, '--confounded']
+    assert cli('simulate', tmp_path / 'sim.csv', *sim).returncode == 0
+    run = tmp_path / 'run'
+    r = cli('fit', tmp_path / 'sim.csv', '--out', run, *FAST_FIT, '--set', 'members=2', '--set', 'member_epochs=10')
+    assert r.returncode == 0, r.stderr
+    start = pd.read_csv(tmp_path / 'sim.csv').date.unique()[40]
+    r = cli('plan-test', run, '--start', start, '--out', tmp_path / 'tests.csv', '--no-progress')
+    assert r.returncode == 0, r.stderr
+    tests = plain_table(tmp_path / 'tests.csv')
+    assert len(tests) == 3 * 2 * 2 * 2 and tests['rank'].tolist() == list(range(1, len(tests) + 1))
+    top = tests.channel.iloc[0].removesuffix('_impressions')
+    assert top in r.stdout.splitlines()[1] and f'Test {top} next' in r.stdout
+    assert all(pd.api.types.is_numeric_dtype(tests[c]) for c in ['expected_lift', 'lift_se', 'power', 'narrowing'])
+    design = pd.read_csv(run / 'next_test.csv')
+    assert design.channel[0] == tests.channel[0] and design.lift.isna().all()
+    r = cli('fit', tmp_path / 'sim.csv', '--experiments', run / 'next_test.csv', '--out', tmp_path / 'x', *FAST_FIT)
+    assert r.returncode == 2 and 'lift and lift_se are empty' in r.stderr
+    r = cli('simulate', tmp_path / 'tested.csv', *sim, '--run-test', run / 'next_test.csv')
+    assert r.returncode == 0, r.stderr
+    read = pd.read_csv(tmp_path / 'tested.experiments.csv')
+    assert read.lift.notna().all() and (read.lift_se > 0).all() and read.regions[0] == design.regions[0]
+    r = cli(
+        'fit', tmp_path / 'tested.csv', '--experiments', tmp_path / 'tested.experiments.csv', '--out', tmp_path / 'cal',
+        *FAST_FIT, '--set', 'members=2', '--set', 'member_epochs=10',
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert 'tested (a cut)' in r.stdout or 'tested (heavy-ups)' in r.stdout or 'conflict' in r.stdout

@@ -1,0 +1,118 @@
+"""The experiment planner judged end to end on confounded panels: plan, run the top test in the simulator, calibrate
+with its result, and compare with the truth; against the same test of a channel drawn uniformly from the others.
+
+Demand that the data do not record drives the KPI and the paced channels' spend (`simulate --confounded`), 40 regions
+× 130 weeks × 5 channels (`benchmarks/calibration.py`'s design). The tests run inside the training weeks (week 60).
+
+Run from the repo root:
+    .venv/bin/python benchmarks/plan_test.py --seeds 0,1,2,3,4,5
+
+Per seed: the top test, whether its channel is paced to demand, share MAE (pp) uncalibrated / with the top test / with
+the random channel's test, the predicted lift se against the spread of 20 replicated reads, the predicted narrowing of
+the tested channel's share interval against what calibration gave, and the planning time.
+"""
+
+import argparse
+import json
+import time
+import numpy as np
+from deepcausal_nb.config import load_config
+from deepcausal_nb.data import load_panel
+from deepcausal_nb.planner import plan_experiment, run_test, DESIGN_COLUMNS
+from deepcausal_nb.recovery import true_contributions, HOLDOUT
+from deepcausal_nb.simulate import simulate, CONFOUNDED, _traits
+from deepcausal_nb.train import fit
+
+DESIGN = dict(regions=40, weeks=130, channels=5, **CONFOUNDED)
+START = 60  # the week the tests start
+
+
+def truth_shares(sim, panel):
+    m = panel.mask
+    return true_contributions(sim, panel)[m].sum(0) / panel.kpi[m].sum()
+
+
+def calibrated(design, kw, cfg):
+    "Run the design's test in the simulator, fit with its read; share MAE before/after and the calibration table."
+    tested = run_test(design, **kw)
+    panel = load_panel(tested.data, holdout_weeks=HOLDOUT)
+    f = fit(panel, cfg, experiments=tested.experiments)
+    cal, truth = f.calibration, truth_shares(tested, panel)
+    return dict(
+        before=float(100 * np.abs(cal.share_before - truth).mean()),
+        after=float(100 * np.abs(cal.share - truth).mean()),
+        lift=float(tested.experiments.lift[0]),
+        lift_se=float(tested.experiments.lift_se[0]),
+        exact=float(tested.truth['experiments'][0]['exact_lift']),
+        table=cal,
+    )
+
+
+def run(seed: int, replicates: int = 20) -> dict:
+    kw = dict(seed=seed, **DESIGN)
+    sim = simulate(**kw)
+    panel = load_panel(sim.data, holdout_weeks=HOLDOUT)
+    cfg = load_config()
+    cfg.train.seed, cfg.train.progress = seed, False
+    f = fit(panel, cfg)
+    t0 = time.perf_counter()
+    plan = plan_experiment(f, panel, start=panel.times[START], progress=False)
+    seconds = time.perf_counter() - t0
+    top = plan.table.iloc[0]
+    design = plan.design()
+    out = dict(seed=seed, channel=top.channel, kind=top.kind, weeks=int(top.weeks), regions=int(top.n_regions))
+    out['paced'] = _traits(top.channel.removesuffix('_impressions'))['pattern'] != 'flighted'
+    out['plan_seconds'] = seconds
+    own = calibrated(design, kw, cfg)
+    c = panel.channels.index(top.channel)
+    row = own['table'].iloc[c]
+    width = lambda lo, hi: float(hi - lo)
+    actual = 1 - width(row.share_lo, row.share_hi) / width(row.share_before_lo, row.share_before_hi)
+    out.update(mae_uncalibrated=own['before'], mae_top=own['after'], predicted_narrowing=float(top.narrowing))
+    out.update(
+        actual_narrowing=actual, lift=own['lift'], exact_lift=own['exact'], expected_lift=float(top.expected_lift)
+    )
+    reads = [run_test(design, replicate=r, **kw).experiments.lift[0] for r in range(replicates)]
+    out.update(predicted_se=float(top.lift_se), replicate_sd=float(np.std(reads, ddof=1)))
+    # the same test (kind, weeks, regions) of a channel drawn uniformly from the others
+    rng = np.random.default_rng([seed, 7])
+    r = int(rng.choice([k for k in range(panel.n_channels) if k != c]))
+    spend = np.nan_to_num(panel.spend[..., r])
+    rs = [panel.regions.index(x) for x in top.regions.split(';')]
+    first = int(panel.times.get_loc(panel.times[START]))
+    cells = spend[rs, first : first + int(top.weeks)].sum()
+    rand = design.assign(channel=panel.channels[r], spend_change=(top.factor - 1) * cells)[DESIGN_COLUMNS]
+    out['random_channel'] = panel.channels[r]
+    out['mae_random'] = calibrated(rand, kw, cfg)['after']
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--seeds', default='0,1,2')
+    ap.add_argument('--json', help='write the rows as JSON here')
+    args = ap.parse_args()
+    rows = []
+    for s in (int(x) for x in args.seeds.split(',')):
+        r = run(s)
+        rows.append(r)
+        print(
+            f'seed {s}: top {r["channel"]} {r["kind"]} {r["weeks"]}wk×{r["regions"]} (paced {r["paced"]}); '
+            f'MAE pp uncal {r["mae_uncalibrated"]:.2f} top {r["mae_top"]:.2f} random({r["random_channel"]}) '
+            f'{r["mae_random"]:.2f}; se pred/replicates {r["predicted_se"] / r["replicate_sd"]:.2f}; narrowing '
+            f'pred {r["predicted_narrowing"]:.2f} actual {r["actual_narrowing"]:.2f}; plan {r["plan_seconds"]:.1f}s',
+            flush=True,
+        )
+    beats = sum(r['mae_top'] < r['mae_random'] for r in rows)
+    reduces = sum(r['mae_top'] < r['mae_uncalibrated'] for r in rows)
+    paced = sum(r['paced'] for r in rows)
+    print(
+        f'top beats random on {beats}/{len(rows)}; reduces MAE on {reduces}/{len(rows)}; '
+        f'paced top pick {paced}/{len(rows)}'
+    )
+    if args.json:
+        json.dump(rows, open(args.json, 'w'), indent=1, default=str)
+
+
+if __name__ == '__main__':
+    main()
