@@ -302,6 +302,8 @@ def _plan_table(fitted, panel, cfg, rows, lifts, drivers) -> pd.DataFrame:
                 share_hi_after=point[c] + (hi[c] - point[c]) * keep,
                 narrowing=nar, width_cut_pp=100 * (hi[c] - lo[c]) * nar,
                 roi_lo=lo[c] * roi[c], roi_hi=hi[c] * roi[c],
+                roi_lo_after=(point[c] - (point[c] - lo[c]) * keep) * roi[c],
+                roi_hi_after=(point[c] + (hi[c] - point[c]) * keep) * roi[c],
                 shared_driver=r['channel'] in drivers, moves_with=';'.join(drivers.get(r['channel'], [])),
                 kpi_lost=max(-lift[e], 0.0), measure_weeks_after=cfg.measure_weeks_after,
             )

@@ -692,16 +692,8 @@ def simulate(
     noise = rng if cfg.replicate < 0 else np.random.default_rng([cfg.seed, 4, cfg.replicate])
     sales = _noisy_sales(noise, cfg, size, baseline, level)
     contrib['noise'] = sales - level
-    params = dict(
-        theta=theta,
-        half_sat=half_sat,
-        slope=slope,
-        beta=beta,
-        size=size,
-        baseline=baseline,
-        effects=effects,
-        multiplier=multiplier,
-    )
+    params = dict(theta=theta, half_sat=half_sat, slope=slope, beta=beta, size=size, baseline=baseline)
+    params.update(effects=effects, multiplier=multiplier)
     if graph is not None:  # a design's graph: every source's mediated contribution {channel index: KPI}
         mediated = _graph_effects(graph, theta, respond, size, beta)
     else:
