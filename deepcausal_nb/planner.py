@@ -428,9 +428,10 @@ def top_line(self: TestPlan, labels: dict | None = None) -> str:
     name = labels.get(r.channel, channel_stem(r.channel))
     regions = r.regions.split(';')
     shown = ', '.join(regions[:6]) + (f' and {len(regions) - 6} more' if len(regions) > 6 else '')
+    when = r.start if '-' in str(r.start) else f'week {r.start}'  # a date, or a week id
     act = 'switch it off' if r.kind == 'go-dark' else f'multiply its spend by {r.factor:g}'
     text = (
-        f'Test {name} next: {act} in {r.n_regions} regions ({shown}) for {r.weeks} weeks from {r.start}, the other '
+        f'Test {name} next: {act} in {r.n_regions} regions ({shown}) for {r.weeks} weeks from {when}, the other '
         f'regions as control, and read {self.kpi} over those weeks and {r.measure_weeks_after} more. The model expects '
         f'a lift of {r.expected_lift:,.0f} read with a standard error of {r.lift_se:,.0f} (power {r.power:.0%}); '
         f"it would narrow {name}'s share of {self.kpi} from {r.share_lo:.1%}–{r.share_hi:.1%} to about "
