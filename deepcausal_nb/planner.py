@@ -75,7 +75,10 @@ def matched_markets(
     k = np.where(panel.mask, panel.kpi, 0.0)[:, weeks]
     ok = np.arange(panel.n_regions) if eligible is None else np.flatnonzero(eligible)
     if n_test < 1 or n_test >= panel.n_regions or len(ok) < n_test:
-        raise DeepCausalError(f'a test group of {n_test} regions needs at least {n_test} testable of more regions')
+        raise DeepCausalError(
+            f'a test group of {n_test} regions needs {n_test} regions that can be tested and one control region at '
+            f'least ({len(ok)} of {panel.n_regions} can be tested)'
+        )
     strata = np.array_split(ok[np.argsort(k[ok].mean(1))], n_test)
     rng, best = np.random.default_rng(seed), (np.inf, None)
     total = k.sum(0)
