@@ -12,6 +12,8 @@ __all__ = [
     'power_of',
     'min_detectable',
     'narrowing',
+    'residual_sd',
+    'model_read_se',
     'planned_lifts',
     'TestPlan',
     'plan_experiment',
@@ -177,6 +179,20 @@ def narrowing(shares: np.ndarray, lifts: np.ndarray, se: float) -> float:
     return float(1 - np.sqrt(post / c[0, 0]))
 
 
+# %% ../nbs/11b_planner.ipynb #ef32eac7
+def residual_sd(fitted: FittedMMM, panel: Panel) -> np.ndarray:
+    "Each region's sd of the fit's residuals (KPI − ensemble prediction) over its observed training weeks [R]."
+    n, m = fitted.n_train, panel.mask[:, : fitted.n_train]
+    r = np.where(m, panel.kpi[:, :n] - fitted.predict(panel)[:, :n], np.nan)
+    return np.nan_to_num(np.nanstd(r, 1, ddof=1))
+
+
+# %% ../nbs/11b_planner.ipynb #9095c757
+def model_read_se(sd: np.ndarray, regions, weeks: int) -> float:
+    "The standard error with which the fit reads a test's cells as data: `residual_sd` of its regions over `weeks`."
+    return float(np.sqrt((np.asarray(sd)[np.asarray(regions)] ** 2).sum() * weeks))
+
+
 # %% ../nbs/11b_planner.ipynb #7f5ff1d5
 def _window(panel: Panel, n_train: int, weeks: int, after: int, start) -> tuple[int, int, int, list]:
     """The weeks whose figures stand for a test of `weeks` weeks: (first, last, last measured week) as positions, and
@@ -288,10 +304,12 @@ def _plan_table(fitted, panel, cfg, rows, lifts, drivers) -> pd.DataFrame:
     point, lo, hi = ensemble_interval(shares, cfg.level)
     roi = _member_roi_scale(panel, n)
     lift, lift_lo, lift_hi = ensemble_interval(lifts, cfg.level)
+    sd = residual_sd(fitted, panel)
     out = []
     for e, r in enumerate(rows):
         c, se = r['c'], r['lift_se']
-        nar = narrowing(shares[:, c], lifts[:, e], se)
+        read = model_read_se(sd, r['region_index'], r['end'] - r['first'] + 1)  # the test's weeks, as data
+        nar = narrowing(shares[:, c], lifts[:, e], 1 / np.sqrt(1 / se**2 + 1 / max(read, 1e-12) ** 2))
         keep = 1 - nar if np.isfinite(nar) else np.nan
         out.append(
             dict(
@@ -299,6 +317,7 @@ def _plan_table(fitted, panel, cfg, rows, lifts, drivers) -> pd.DataFrame:
                 regions=';'.join(str(panel.regions[i]) for i in r['region_index']),
                 start=_fmt_when(r['when'][0]), end=_fmt_when(r['when'][-1]), spend_change=r['spend_change'],
                 expected_lift=lift[e], expected_lift_lo=lift_lo[e], expected_lift_hi=lift_hi[e], lift_se=se,
+                model_read_se=read,
                 power=power_of(lift[e], se, cfg.alpha), min_detectable_lift=min_detectable(se, cfg.power, cfg.alpha),
                 share=point[c], share_lo=lo[c], share_hi=hi[c],
                 share_lo_after=point[c] - (point[c] - lo[c]) * keep,
