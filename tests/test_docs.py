@@ -189,7 +189,7 @@ def test_three_chapters_in_browser(site):
             assert marks > 100
             page.click('a.dcnb-prev')
             settle(page)
-            assert page.url.endswith('/11a_analysis.html')  # the chapter before charts
+            assert page.url.endswith('/11b_planner.html')  # the chapter before charts
         finally:
             b.close()
     assert failed == [] and external == [] and errors == [], (failed, external, errors)
