@@ -683,6 +683,7 @@ d = {
             'deepcausal_nb.report.experiments_html': ('report.html#experiments_html', 'deepcausal_nb/report.py'),
             'deepcausal_nb.report.external_resources': ('report.html#external_resources', 'deepcausal_nb/report.py'),
             'deepcausal_nb.report.footer_html': ('report.html#footer_html', 'deepcausal_nb/report.py'),
+            'deepcausal_nb.report.graph_html': ('report.html#graph_html', 'deepcausal_nb/report.py'),
             'deepcausal_nb.report.headline': ('report.html#headline', 'deepcausal_nb/report.py'),
             'deepcausal_nb.report.holdout_verdict': ('report.html#holdout_verdict', 'deepcausal_nb/report.py'),
             'deepcausal_nb.report.live_panel': ('report.html#live_panel', 'deepcausal_nb/report.py'),

@@ -22,6 +22,7 @@ __all__ = [
     'summary_html',
     'experiments_html',
     'next_test_html',
+    'graph_html',
     'scenario_panel_html',
     'budget_slider_figure',
     'live_panel',
@@ -78,6 +79,7 @@ from deepcausal_nb.optimize import (
     check_plan,
 )
 from .metrics import beats_baselines, baseline_name
+from .dag import edge_evidence
 from deepcausal_nb.charts import (
     all_charts,
     plot_test_plan,
@@ -866,6 +868,37 @@ def next_test_html(rd: ReportData, rows: int = 8) -> str:
     return (
         _CSS + f'<p><b>{e(p.top_line(rd.ctx.labels))}</b></p><div class="dcnb-summary"><table>{head}{body}</table>'
         f'</div>{note}'
+    )
+
+
+# %% ../nbs/13_report.ipynb #ca14cbbd
+def graph_html(rd: ReportData, listed: int = 6) -> str:
+    """One paragraph on the channel graph: how many ordered channel pairs have evidence of an edge (`edge_evidence`),
+    which, why the others have none, and what an edge means."""
+    p, n, e = rd.panel, rd.fitted.n_train, html.escape
+    if p.n_channels < 2:
+        return ''
+    ev = edge_evidence(p.media[:, :n], p.kpi[:, :n], p.mask[:, :n], p.channels)
+    found = ev[ev.evidence.astype(bool)]
+    name = lambda c: e(label(c, rd.ctx))
+    edges = ', '.join(f'{name(s)} → {name(t)}' for s, t in zip(found.source[:listed], found.target[:listed]))
+    more = f' and {len(found) - listed} more' if len(found) > listed else ''
+    why = ev.reason[~ev.evidence.astype(bool)].value_counts()
+    meaning = {
+        'no precedence': "the source's past does not predict the target's buying beyond the week's pattern, the other "
+        'channels and the KPI',
+        'too weak': "the source's past explains under 1 % of what else is left",
+        'both ways': 'each predicts the other: a shared plan, not a direction',
+    }
+    rest = '; '.join(f'{k} {r} ({meaning.get(r, r)})' for r, k in why.items())
+    head = f'{len(found)} of {len(ev)} ordered channel pairs have evidence of an edge' + (
+        f': {edges}{more}.' if len(found) else '.'
+    )
+    return (
+        f'<p><b>Channel graph.</b> {head} {"The others do not: " + rest + "." if rest else ""} An edge says that the '
+        "source's buying leads the target's (solid in the graph below); it is about how media are bought, not about "
+        'sales. What a channel drives through its evidence edges is in its total share and ROI (◇ in the charts above) '
+        'and moves with it in every plan.</p>'
     )
 
 
