@@ -87,8 +87,7 @@ def run(seed: int, replicates: int = 20, overrides=()) -> dict:
     r = int(rng.choice([k for k in range(panel.n_channels) if k != c]))
     spend = np.nan_to_num(panel.spend[..., r])
     rs = [panel.regions.index(x) for x in top.regions.split(';')]
-    first = int(panel.times.get_loc(panel.times[START]))
-    cells = spend[rs, first : first + int(top.weeks)].sum()
+    cells = spend[rs, START : START + int(top.weeks)].sum()
     rand = design.assign(channel=panel.channels[r], spend_change=(top.factor - 1) * cells)[DESIGN_COLUMNS]
     out['random_channel'] = panel.channels[r]
     out['mae_random'] = calibrated(rand, kw, cfg)['after']

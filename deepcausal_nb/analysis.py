@@ -36,6 +36,7 @@ class ReportData:
     plan_note: str = ''  # why there is no plan, when there is none
     test_plan: object = None  # the report's `TestPlan` (`planner.plan_experiment`), or None (see `test_note`)
     test_note: str = ''  # why there is no test plan, when there is none
+    evidence: pd.DataFrame | None = None  # `dag.edge_evidence` of the training weeks, filled by the report
     figures: dict = field(default_factory=dict)  # {name: Figure}, filled by the report (`report.analyse`)
     title: str = ''
     source: str = ''

@@ -1090,12 +1090,12 @@ def plot_test_plan(
     ]
     fig = go.Figure()
     for name, lo, hi, width, color in (
-        ('share interval now', best.share_lo, best.share_hi, 18, '#c6dbef'),
-        ("expected after the test's result", best.share_lo_after, best.share_hi_after, 8, MODEL_COLOR),
+        ('share interval now', best.share_lo, best.share_hi, 0.6, '#c6dbef'),
+        ("expected after the test's result", best.share_lo_after, best.share_hi_after, 0.25, MODEL_COLOR),
     ):
         fig.add_trace(
             go.Bar(
-                y=y, x=100 * (hi - lo), base=100 * lo, orientation='h', name=name, width=0.6 if width > 10 else 0.25,
+                y=y, x=100 * (hi - lo), base=100 * lo, orientation='h', name=name, width=width,
                 marker_color=color, hovertemplate='%{base:.1f}% to %{x:.1f} pp wider<extra>' + name + '</extra>',
             )
         )  # fmt: skip

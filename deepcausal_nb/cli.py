@@ -182,7 +182,7 @@ def cmd_simulate(args) -> int:
     if args.run_test:  # the same world with planned tests run in it, each read from the KPI
         from deepcausal_nb.planner import run_test
 
-        sim = run_test(args.run_test, replicate=-1 if args.replicate is None else args.replicate, **kw)
+        sim = run_test(args.run_test, replicate=args.replicate, **kw)
     else:
         sim = simulate(**kw)
     paths = write_simulation(sim, out)
@@ -720,7 +720,9 @@ def _simulate_parser(sub):
         help='run the tests of a design file (`plan-test`) in the same simulated world (same flags as the panel it '
         'was planned on); their measured lift and lift_se go to OUT.experiments.csv',
     )
-    sp.add_argument('--replicate', type=int, help="with --run-test: another draw of the noise and regions' demand")
+    sp.add_argument(
+        '--replicate', type=int, default=-1, help="with --run-test: another draw of the noise and regions' demand"
+    )
     sp.add_argument('--force', action='store_true', help='overwrite an existing file')
     _common_flags(sp)
     sp.set_defaults(func=cmd_simulate)

@@ -32,7 +32,7 @@ from tqdm.auto import tqdm
 from .config import DeepCausalError
 from .data import Panel, channel_stem
 from .dag import _within, edge_evidence
-from .experiments import ExperimentDesign, model_lifts, did_lift, _spend
+from .experiments import ExperimentDesign, model_lifts, did_lift, _spend, REQUIRED
 from .train import FittedMMM, panel_tensors, ensemble_interval, _member_shares
 
 
@@ -41,9 +41,8 @@ from .train import FittedMMM, panel_tensors, ensemble_interval, _member_shares
 class TestPlanConfig:
     "Which geo tests `plan_experiment` tries, and how it judges them."
 
-    kinds: str = (
-        'go-dark,heavy-up'  # go-dark: the channel off in the test regions; heavy-up: its spend times `heavy_up`
-    )
+    # go-dark: the channel off in the test regions; heavy-up: its spend times `heavy_up`
+    kinds: str = 'go-dark,heavy-up'
     heavy_up: float = 2.0  # a heavy-up's spend multiplier
     weeks: str = '4,8'  # test durations tried, weeks
     regions: str = '0.2,0.4'  # test group sizes tried, as shares of the regions
@@ -99,6 +98,7 @@ def shared_drivers(
     panel: Panel,
     n_train: int,
     min_corr: float = 0.3,  # co-movement that counts
+    evidence: pd.DataFrame | None = None,  # `edge_evidence` of the first `n_train` weeks, when already computed
 ) -> dict[str, list[str]]:
     """Each channel whose activity moves with another's within regions and weeks (correlation of log activity after
     region and week means) where no edge with evidence (`edge_evidence`) explains it: a driver neither records, such
@@ -110,7 +110,11 @@ def shared_drivers(
     z = u[m]
     z = np.where(np.isfinite(z), z, 0.0)
     r = np.corrcoef(z.T) if z.shape[1] > 1 else np.ones((1, 1))
-    ev = edge_evidence(panel.media[:, :n_train], panel.kpi[:, :n_train], m, panel.channels)
+    ev = (
+        edge_evidence(panel.media[:, :n_train], panel.kpi[:, :n_train], m, panel.channels)
+        if evidence is None
+        else evidence
+    )
     linked = {frozenset((s, t)) for s, t in zip(ev.source[ev.evidence], ev.target[ev.evidence])}
     out = {}
     for i, a in enumerate(panel.channels):
@@ -230,14 +234,14 @@ def _candidates(fitted: FittedMMM, panel: Panel, cfg: TestPlanConfig, start) -> 
             for k in sizes:
                 if active.sum() < k:
                     continue
-                rs, wander = matched_markets(panel, k, slice(0, n), active, cfg.tries, cfg.seed)
+                rs, _ = matched_markets(panel, k, slice(0, n), active, cfg.tries, cfg.seed)
                 se = placebo_se(panel, rs, first, end, n, cfg.pre_weeks)
                 for kind in kinds:
                     factor = 0.0 if kind == 'go-dark' else cfg.heavy_up
                     rows.append(
                         dict(
                             channel=ch, c=c, kind=kind, factor=factor, weeks=weeks, n_regions=k, region_index=rs,
-                            first=first, last=last, end=end, when=when, wander=wander, lift_se=se,
+                            first=first, last=last, end=end, when=when, lift_se=se,
                             spend_change=(factor - 1) * float(spend[rs, first : last + 1].sum()),
                         )
                     )  # fmt: skip
@@ -286,7 +290,7 @@ def _member_roi_scale(panel: Panel, n: int) -> np.ndarray:
     total = np.nan_to_num(panel.kpi[:, :n])[m].sum()
     if panel.spend is None:
         return np.full(panel.n_channels, np.nan)
-    spend = np.nansum(np.where(m[..., None], panel.spend[:, :n], 0), (0, 1))
+    spend = np.nansum(np.where(m[..., None], panel.spend[:, :n], 0), (0, 1))  # the weeks whose KPI is observed
     money = ~np.isnan(panel.spend[:, :n]).all((0, 1))
     return np.where(money & (spend > 0), total / np.maximum(spend, 1e-12), np.nan)
 
@@ -311,6 +315,7 @@ def _plan_table(fitted, panel, cfg, rows, lifts, drivers) -> pd.DataFrame:
         read = model_read_se(sd, r['region_index'], r['end'] - r['first'] + 1)  # the test's weeks, as data
         nar = narrowing(shares[:, c], lifts[:, e], 1 / np.sqrt(1 / se**2 + 1 / max(read, 1e-12) ** 2))
         keep = 1 - nar if np.isfinite(nar) else np.nan
+        lo_after, hi_after = point[c] - (point[c] - lo[c]) * keep, point[c] + (hi[c] - point[c]) * keep
         out.append(
             dict(
                 channel=r['channel'], kind=r['kind'], factor=r['factor'], weeks=r['weeks'], n_regions=r['n_regions'],
@@ -320,12 +325,10 @@ def _plan_table(fitted, panel, cfg, rows, lifts, drivers) -> pd.DataFrame:
                 model_read_se=read,
                 power=power_of(lift[e], se, cfg.alpha), min_detectable_lift=min_detectable(se, cfg.power, cfg.alpha),
                 share=point[c], share_lo=lo[c], share_hi=hi[c],
-                share_lo_after=point[c] - (point[c] - lo[c]) * keep,
-                share_hi_after=point[c] + (hi[c] - point[c]) * keep,
+                share_lo_after=lo_after, share_hi_after=hi_after,
                 narrowing=nar, width_cut_pp=100 * (hi[c] - lo[c]) * nar,
                 roi_lo=lo[c] * roi[c], roi_hi=hi[c] * roi[c],
-                roi_lo_after=(point[c] - (point[c] - lo[c]) * keep) * roi[c],
-                roi_hi_after=(point[c] + (hi[c] - point[c]) * keep) * roi[c],
+                roi_lo_after=lo_after * roi[c], roi_hi_after=hi_after * roi[c],
                 shared_driver=r['channel'] in drivers, moves_with=';'.join(drivers.get(r['channel'], [])),
                 kpi_lost=max(-lift[e], 0.0), measure_weeks_after=cfg.measure_weeks_after,
             )
@@ -340,6 +343,7 @@ def plan_experiment(
     cfg: TestPlanConfig | None = None,
     start=None,  # a week of the panel where the tests would run (simulations); None: the weeks after the data
     progress: bool = True,
+    evidence: pd.DataFrame | None = None,  # `edge_evidence` of the training weeks, when already computed
 ) -> TestPlan:
     """Rank geo tests by what they would teach the model: for each channel × kind × duration × group size, matched
     test regions, the expected lift (each member's, from the calibration's own engine) and the standard error it
@@ -348,10 +352,12 @@ def plan_experiment(
     cfg = cfg or TestPlanConfig()
     if panel.n_regions < 4:
         raise DeepCausalError(
-            f'a geo test needs test and control regions; the panel has {panel.n_regions} region(s) (at least 4)'
+            f'the data have {panel.n_regions} region(s): a geo test needs test regions and control regions to read '
+            'it against (at least 4 regions). A national panel can be tested by switching a channel off for a '
+            'period (a time-based test), which this planner does not design'
         )
     with tqdm(total=3, desc='planning tests', disable=not progress, leave=False) as bar:
-        drivers = shared_drivers(panel, fitted.n_train, cfg.min_corr)
+        drivers = shared_drivers(panel, fitted.n_train, cfg.min_corr, evidence)
         bar.update()
         rows = _candidates(fitted, panel, cfg, start)
         if not rows:
@@ -369,7 +375,7 @@ def plan_experiment(
 
 
 # %% ../nbs/11b_planner.ipynb #07f7620b
-DESIGN_COLUMNS = ['channel', 'start', 'end', 'regions', 'spend_change', 'lift', 'lift_se', 'measure_weeks_after']
+DESIGN_COLUMNS = [*REQUIRED, 'measure_weeks_after']  # the experiments format (`read_experiments`)
 
 
 # %% ../nbs/11b_planner.ipynb #770f96d8
@@ -421,7 +427,7 @@ def _sim_tests(design: pd.DataFrame, base) -> list[dict]:
 # %% ../nbs/11b_planner.ipynb #057a1fde
 def run_test(
     design,  # a design file (path or DataFrame in the experiments format) of tests inside the simulated weeks
-    replicate: int = -1,  # another draw of the KPI's noise (-1: the panel's own)
+    replicate: int = -1,  # another draw of the KPI's noise and each region's demand (-1: the panel's own)
     **sim,  # the simulation's settings (`simulate`'s): the same world as the panel the test was planned on
 ):
     """Run planned tests in the simulator: the same world with each test's media in its cells, and each test read

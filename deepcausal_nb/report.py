@@ -80,16 +80,8 @@ from deepcausal_nb.optimize import (
 )
 from .metrics import beats_baselines, baseline_name
 from .dag import edge_evidence
-from deepcausal_nb.charts import (
-    all_charts,
-    plot_test_plan,
-    channel_colors,
-    fmt_number,
-    experiment_labels,
-    label,
-    amount,
-    house_layout,
-)
+from .charts import all_charts, plot_test_plan, channel_colors, fmt_number, experiment_labels, label
+from .charts import amount, house_layout
 from .analysis import ReportData, analyse as analyse_tables  # the numbers; this module draws them
 
 
@@ -120,19 +112,13 @@ def report_figures(rd: ReportData) -> dict:
 
 
 # %% ../nbs/13_report.ipynb #5c372a31
-def next_tests(fitted: FittedMMM, panel: Panel) -> tuple:
+def next_tests(fitted: FittedMMM, panel: Panel, evidence: pd.DataFrame | None = None) -> tuple:
     """`plan_experiment`'s ranked geo tests for the report (the weeks after the data), and '' ; or None and why there
     is no plan (a national panel, no channel active in the weeks a test would meet)."""
     from deepcausal_nb.planner import plan_experiment
 
-    if panel.n_regions < 4:
-        return None, (
-            f'the data have {panel.n_regions} region(s): a geo test needs test regions and at least as many control '
-            'regions to read it against. A national panel can be tested by switching a channel off for a period '
-            '(a time-based test), which this planner does not design'
-        )
     try:
-        return plan_experiment(fitted, panel, progress=False), ''
+        return plan_experiment(fitted, panel, progress=False, evidence=evidence), ''
     except DeepCausalError as e:
         return None, str(e)
 
@@ -149,7 +135,9 @@ def analyse(
     """`analysis.analyse` (every number, computed once), the geo tests to run next (`next_tests`) and, with `charts`,
     the report's figures drawn from it."""
     rd = analyse_tables(fitted, panel, config, cost_per_unit=cost_per_unit, source=source)
-    rd.test_plan, rd.test_note = next_tests(fitted, panel)
+    n = fitted.n_train  # the graph's evidence, once: the report's words on the graph and the planner use it
+    rd.evidence = edge_evidence(panel.media[:, :n], panel.kpi[:, :n], panel.mask[:, :n], panel.channels)
+    rd.test_plan, rd.test_note = next_tests(fitted, panel, rd.evidence)
     if charts:
         rd.figures = report_figures(rd)
     return rd
@@ -875,10 +863,9 @@ def next_test_html(rd: ReportData, rows: int = 8) -> str:
 def graph_html(rd: ReportData, listed: int = 6) -> str:
     """One paragraph on the channel graph: how many ordered channel pairs have evidence of an edge (`edge_evidence`),
     which, why the others have none, and what an edge means."""
-    p, n, e = rd.panel, rd.fitted.n_train, html.escape
-    if p.n_channels < 2:
+    p, ev, e = rd.panel, rd.evidence, html.escape
+    if ev is None or p.n_channels < 2:
         return ''
-    ev = edge_evidence(p.media[:, :n], p.kpi[:, :n], p.mask[:, :n], p.channels)
     found = ev[ev.evidence.astype(bool)]
     name = lambda c: e(label(c, rd.ctx))
     edges = ', '.join(f'{name(s)} → {name(t)}' for s, t in zip(found.source[:listed], found.target[:listed]))
