@@ -540,52 +540,122 @@ def _lags(u: np.ndarray, lags: int) -> np.ndarray:
     return np.concatenate([u[:, lags - k : T - k] for k in range(1, lags + 1)], -1).reshape(-1, u.shape[2] * lags)
 
 
-# %% ../nbs/05_dag.ipynb #da6177b4
-def _rss(X: np.ndarray, y: np.ndarray) -> float:
-    "Residual sum of squares of the least-squares fit of y on X."
-    r = y - X @ np.linalg.lstsq(X, y, rcond=None)[0]
-    return float(r @ r)
+# %% ../nbs/05_dag.ipynb #8432d851
+def _clustered_t(
+    z: np.ndarray,  # [n, k] per-observation terms (rows: region-weeks)
+    groups: np.ndarray,  # [n] group of each row (a region, or a block of weeks of one series), 0..G-1
+) -> np.ndarray:  # [k]
+    """t-statistic of each column's mean, with a standard error that lets the rows of one group correlate (a region's
+    weeks are not independent draws)."""
+    z = np.asarray(z, float).reshape(len(z), -1)
+    sums = np.zeros((int(groups.max()) + 1, z.shape[1]))
+    np.add.at(sums, groups, z - z.mean(0))
+    se = np.sqrt((sums**2).sum(0)) / len(z)
+    return np.where(se > 0, z.mean(0) / np.maximum(se, 1e-300), 0.0)
 
 
-# %% ../nbs/05_dag.ipynb #e841314e
+# %% ../nbs/05_dag.ipynb #2702ee80
+def _precedence(
+    now: np.ndarray,  # [n, C] each channel's activity this week
+    past: np.ndarray,  # [n, C·lags] every channel's past (`_lags`)
+    kpi_past: np.ndarray,  # [n, lags] the KPI's past
+) -> np.ndarray:  # [C, C] p-value that source s's past predicts target t's activity ([s, t]); 1 on the diagonal
+    """F-test of each source's past beyond the past of every other series (the target's own and the KPI's included):
+    one least-squares fit per target, each source's columns dropped through the inverse Gram matrix."""
+    from scipy.stats import f as f_dist
+
+    X = np.hstack([past, kpi_past])
+    (n, k), C = X.shape, now.shape[1]
+    lags = past.shape[1] // C
+    P = np.linalg.pinv(X.T @ X)
+    B = P @ X.T @ now  # [k, C] every target's coefficients
+    rss = ((now - X @ B) ** 2).sum(0)
+    p = np.ones((C, C))
+    if n <= k + lags:
+        return p
+    for s in range(C):
+        idx = [s + C * j for j in range(lags)]
+        Pi = np.linalg.pinv(P[np.ix_(idx, idx)])
+        gain = np.einsum('it,ij,jt->t', B[idx], Pi, B[idx])  # RSS added by dropping s's past, per target
+        stat = gain / lags / np.maximum(rss / (n - k), 1e-300)
+        p[s] = np.where(np.arange(C) == s, 1.0, f_dist.sf(stat, lags, n - k))
+    return p
+
+
+# %% ../nbs/05_dag.ipynb #1298de67
+def _pair_stats(
+    now: np.ndarray,  # [n, C] each channel's activity this week
+    history: np.ndarray,  # [n, k] every series' past (channels' and the KPI's)
+    groups: np.ndarray,  # [n] cluster of each row (`_clustered_t`)
+) -> dict:  # (s, t) for s < t: corr, corr_t, partial_corr, partial_t, direction_t
+    """Each pair of channels this week: the correlation of what their pasts leave (`corr`), the partial correlation
+    beyond the other channels' same week too (`partial_corr`), their clustered t-statistics, and the non-Gaussian
+    direction statistic (positive: s → t; Hyvärinen & Smith's tanh measure, its sign flipped for sub-Gaussian data)."""
+    n, C = now.shape
+    std = lambda v: (v - v.mean(0)) / np.maximum(v.std(0), 1e-300)
+    A = np.hstack([now, history, np.ones((n, 1))])
+    P = np.linalg.pinv(A.T @ A)
+    AP = A @ P[:, :C]
+    H = np.hstack([history, np.ones((n, 1))])
+    base = std(now - H @ np.linalg.lstsq(H, now, rcond=None)[0])  # each channel beyond every series' past
+    out = {}
+    for s, t in ((s, t) for s in range(C) for t in range(s + 1, C)):
+        # residuals of s and t on every other column: A·P[:, st]·P[st, st]⁻¹ (one inverse for every pair)
+        x, y = std(AP[:, [s, t]] @ np.linalg.pinv(P[np.ix_([s, t], [s, t])])).T
+        r = float(np.mean(x * y))
+        kurt = np.mean(x**4) + np.mean(y**4) - 6  # > 0: sparse (flighted) activity, where tanh's measure holds
+        lik = np.sign(r) * np.sign(kurt) * (x * np.tanh(y) - np.tanh(x) * y)
+        corr_t, partial_t, direction_t = _clustered_t(np.column_stack([base[:, s] * base[:, t], x * y, lik]), groups)
+        out[s, t] = dict(corr=float(np.mean(base[:, s] * base[:, t])), corr_t=corr_t, partial_corr=r,
+                         partial_t=partial_t, direction_t=direction_t)  # fmt: skip
+    return out
+
+
+# %% ../nbs/05_dag.ipynb #7fcc0280
 def edge_evidence(
     media: np.ndarray,  # activity [regions, weeks, channels] (training weeks)
     kpi: np.ndarray,  # [regions, weeks]
     mask: np.ndarray,  # observed cells [regions, weeks]
     channels: list[str],
-    lags: int = 1,  # weeks of each series' past in the regressions
-    alpha: float = 0.01,  # family-wise level over all ordered pairs (Bonferroni)
-    min_r2: float = 0.01,  # the source's past must explain at least this share of what the rest leaves
-    asymmetry: float = 3.0,  # ... and this many times what the target's past explains of the source
-) -> pd.DataFrame:  # source, target, f_stat, p_value, partial_r2, reverse_r2, evidence, reason: every pair
-    """Time-precedence test of every channel → channel edge: beyond the past of every other channel, the week's
-    pattern and the KPI's past."""
-    from scipy.stats import f as f_dist
+    lags: int = 1,  # weeks of each series' past held fixed (and tested for precedence)
+    alpha: float = 0.01,  # family-wise level of the dependence tests over all pairs (Bonferroni)
+    direction_alpha: float = 0.01,  # ... of the direction tests over the dependent pairs
+    min_corr: float = 0.05,  # the smallest partial correlation that counts as a link
+) -> (
+    pd.DataFrame
+):  # source, target, corr, partial_corr, dependence_t, direction_z, p_value, partial_r2, evidence, reason
+    """Every ordered pair of channels: is there evidence that the source drives the target's buying? A link (the same
+    week's activity depends beyond every other channel, the week's pattern and all pasts, and without them too) with a
+    direction (non-Gaussian asymmetry and time precedence, combined)."""
+    from scipy.stats import norm
 
     mask = np.asarray(mask, bool)
-    weeks = mask.shape[0] > 1  # one series: the week's pattern is the data itself
+    (R, T), C, weeks = mask.shape, len(channels), mask.shape[0] > 1  # one series: the week's pattern is the data
     u = _within(np.asarray(media, float), mask, weeks)
     past, kpi_past = _lags(u, lags), _lags(_within(np.asarray(kpi, float)[..., None], mask, weeks), lags)
-    now, C, rows = u[:, lags:].reshape(-1, u.shape[2]), len(channels), []
-    for t, s in ((t, s) for t in range(C) for s in range(C) if s != t):
-        rest = np.hstack([past[:, [c + C * k for k in range(lags) for c in range(C) if c != s]], kpi_past])
-        X = np.hstack([rest, past[:, s::C]])
-        ok = np.isfinite(now[:, t]) & np.isfinite(X).all(1)
-        n, k = ok.sum(), X.shape[1]
-        if n <= k + lags:
-            rows.append((channels[s], channels[t], np.nan, 1.0, 0.0))
-            continue
-        r0, r1 = _rss(rest[ok], now[ok, t]), _rss(X[ok], now[ok, t])
-        stat = (r0 - r1) / lags / max(r1 / (n - k), 1e-300)
-        rows.append((channels[s], channels[t], stat, float(f_dist.sf(stat, lags, n - k)), 1 - r1 / max(r0, 1e-300)))
-    df = pd.DataFrame(rows, columns=['source', 'target', 'f_stat', 'p_value', 'partial_r2'])
-    r2 = {(s, t): v for s, t, v in zip(df.source, df.target, df.partial_r2)}
-    df['reverse_r2'] = [r2.get((t, s), np.nan) for s, t in zip(df.source, df.target)]
-    pairs = max(C * (C - 1), 1)
-    precedes, strong = df.p_value < alpha / pairs, df.partial_r2 >= min_r2
-    one_way = df.partial_r2 >= asymmetry * df.reverse_r2
-    df['evidence'] = precedes & strong & one_way
-    df['reason'] = np.select(  # why an edge is not a finding
-        [df.evidence, ~precedes, ~strong], ['evidence', 'no precedence', 'too weak'], 'both ways'
-    )
-    return df
+    now = u[:, lags:].reshape(-1, C)
+    groups = np.repeat(np.arange(R), T - lags) if weeks else np.arange(T - lags) // 13  # regions, or quarters
+    ok = np.isfinite(now).all(1) & np.isfinite(past).all(1) & np.isfinite(kpi_past).all(1)
+    now, past, kpi_past, groups = now[ok], past[ok], kpi_past[ok], np.unique(groups[ok], return_inverse=True)[1]
+    zp = norm.isf(np.clip(_precedence(now, past, kpi_past), 1e-300, 1))  # [s, t]: s's past predicts t
+    pair = _pair_stats(now, np.hstack([past, kpi_past]), groups)
+    z_dep = norm.isf(alpha / 2 / max(C * (C - 1) // 2, 1))
+    linked = sum(abs(v['partial_t']) >= z_dep and abs(v['partial_corr']) >= min_corr for v in pair.values())
+    z_dir = norm.isf(direction_alpha / 2 / max(linked, 1))
+    rows = []
+    for s, t in ((s, t) for s in range(C) for t in range(C) if s != t):
+        v, sign = pair[min(s, t), max(s, t)], 1 if s < t else -1
+        z = (sign * v['direction_t'] + (zp[s, t] - zp[t, s]) / math.sqrt(2)) / math.sqrt(2)  # Stouffer: both signs
+        reason = (
+            'no dependence' if abs(v['partial_t']) < z_dep
+            else 'too weak' if abs(v['partial_corr']) < min_corr
+            else 'only given others' if v['corr'] * v['partial_corr'] <= 0 or abs(v['corr_t']) < norm.isf(0.025)
+            else 'no direction' if abs(z) < z_dir
+            else 'other way' if z < 0
+            else 'evidence'
+        )  # fmt: skip
+        p = max(2 * norm.sf(abs(v['partial_t'])), norm.sf(z))  # both must hold: the larger p (intersection-union)
+        rows.append((channels[s], channels[t], v['corr'], v['partial_corr'], v['partial_t'], z, p,
+                     v['partial_corr'] ** 2, reason == 'evidence', reason))  # fmt: skip
+    cols = ['source', 'target', 'corr', 'partial_corr', 'dependence_t', 'direction_z', 'p_value', 'partial_r2']
+    return pd.DataFrame(rows, columns=[*cols, 'evidence', 'reason'])

@@ -861,29 +861,31 @@ def next_test_html(rd: ReportData, rows: int = 8) -> str:
 
 # %% ../nbs/13_report.ipynb #ca14cbbd
 def graph_html(rd: ReportData, listed: int = 6) -> str:
-    """One paragraph on the channel graph: how many ordered channel pairs have evidence of an edge (`edge_evidence`),
+    """One paragraph on the channel graph: how many pairs of channels have evidence of an edge (`edge_evidence`),
     which, why the others have none, and what an edge means."""
     p, ev, e = rd.panel, rd.evidence, html.escape
     if ev is None or p.n_channels < 2:
         return ''
+    ev = ev[ev.reason != 'other way']  # each pair once: its evidence row, or either row (they share the reason)
+    ev = ev[~ev[['source', 'target']].apply(frozenset, axis=1).duplicated()]
     found = ev[ev.evidence.astype(bool)]
     name = lambda c: e(label(c, rd.ctx))
     edges = ', '.join(f'{name(s)} → {name(t)}' for s, t in zip(found.source[:listed], found.target[:listed]))
     more = f' and {len(found) - listed} more' if len(found) > listed else ''
     why = ev.reason[~ev.evidence.astype(bool)].value_counts()
     meaning = {
-        'no precedence': "the source's past does not predict the target's buying beyond the week's pattern, the other "
-        'channels and the KPI',
-        'too weak': "the source's past explains under 1 % of what else is left",
-        'both ways': 'each predicts the other: a shared plan, not a direction',
+        'no dependence': 'their buying does not move together beyond the week, the other channels and the pasts',
+        'too weak': 'a partial correlation under 0.05',
+        'only given others': 'linked only when a channel they both feed is held fixed',
+        'no direction': 'linked, but neither drives the other: a shared plan or shared demand',
     }
     rest = '; '.join(f'{k} {r} ({meaning.get(r, r)})' for r, k in why.items())
-    head = f'{len(found)} of {len(ev)} ordered channel pairs have evidence of an edge' + (
+    head = f'{len(found)} of {len(ev)} channel pairs have evidence of an edge' + (
         f': {edges}{more}.' if len(found) else '.'
     )
     return (
         f'<p><b>Channel graph.</b> {head} {"The others do not: " + rest + "." if rest else ""} An edge says that the '
-        "source's buying leads the target's (solid in the graph below); it is about how media are bought, not about "
+        "source's buying drives the target's (solid in the graph below); it is about how media are bought, not about "
         'sales. What a channel drives through its evidence edges is in its total share and ROI (◇ in the charts above) '
         'and moves with it in every plan.</p>'
     )

@@ -824,9 +824,10 @@ def parameters_table(self: FittedMMM, interval: float | None = None) -> pd.DataF
 @patch
 def edges(self: FittedMMM, threshold: float = 0.05, panel: Panel | None = None) -> pd.DataFrame:
     """Learned channel graph: source, target, weight (the members' mean; acyclic) and its interval `weight_lo`,
-    `weight_hi` (`report.interval`); with the `panel`, each edge's time-precedence test on the training weeks
-    (`dag.edge_evidence`: `p_value`, `partial_r2`, `evidence`, and the `reason` an edge is not a finding), and every
-    edge with evidence listed even when its learned weight is under `threshold` (0 against `dag_order`)."""
+    `weight_hi` (`report.interval`); with the `panel`, each edge's evidence on the training weeks
+    (`dag.edge_evidence`: a link and a direction; `p_value`, `partial_r2`, `evidence`, and the `reason` an edge
+    is not a finding), and every edge with evidence listed even when its learned weight is under `threshold` (0
+    against `dag_order`)."""
     W, at = self.model.dag.W().detach().cpu().numpy(), {c: i for i, c in enumerate(self.model.dag.channels)}
     df = self.model.dag.edges(threshold)
     if panel is not None:
