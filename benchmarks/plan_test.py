@@ -8,7 +8,8 @@ Run from the repo root:
     .venv/bin/python benchmarks/plan_test.py --seeds 0,1,2,3,4,5
 
 Per seed: the top test, whether its channel is paced to demand, share MAE (pp) uncalibrated / with the top test / with
-the random channel's test, the predicted lift se against the spread of 20 replicated reads, the predicted narrowing of
+the random channel's test, the predicted lift se against the spread of 20 replicated reads (and against the reads'
+error: each read less its replicate's exact lift), the predicted narrowing of
 the tested channel's share interval against what calibration gave, and the planning time.
 """
 
@@ -80,8 +81,13 @@ def run(seed: int, replicates: int = 20, overrides=()) -> dict:
     out.update(predicted_narrowing=float(top.narrowing), actual_narrowing=1 - after / width)
     out.update(predicted_width_pp=100 * float(top.share_hi_after - top.share_lo_after), actual_width_pp=100 * after)
     out.update(lift=own['lift'], expected_lift=float(top.expected_lift), rejected=own['rejected'])
-    reads = [run_test(design, replicate=r, **kw).experiments.lift[0] for r in range(replicates)]
+    tests = [run_test(design, replicate=r, **kw) for r in range(replicates)]
+    reads = [t.experiments.lift[0] for t in tests]
+    # each replicate's demand also changes the exact lift (a go-dark removes what that replicate spent): the read's
+    # error is its distance to its own replicate's exact lift
+    errors = [t.experiments.lift[0] - t.truth['experiments'][0]['exact_lift'] for t in tests]
     out.update(predicted_se=float(top.lift_se), replicate_sd=float(np.std(reads, ddof=1)))
+    out.update(error_rms=float(np.sqrt(np.mean(np.square(errors)))))
     # the same test (kind, weeks, regions) of a channel drawn uniformly from the others
     rng = np.random.default_rng([seed, 7])
     r = int(rng.choice([k for k in range(panel.n_channels) if k != c]))
@@ -107,7 +113,8 @@ def main():
         print(
             f'seed {s}: top {r["channel"]} {r["kind"]} {r["weeks"]}wk×{r["regions"]} (paced {r["paced"]}); '
             f'MAE pp uncal {r["mae_uncalibrated"]:.2f} top {r["mae_top"]:.2f} random({r["random_channel"]}) '
-            f'{r["mae_random"]:.2f}; se pred/replicates {r["predicted_se"] / r["replicate_sd"]:.2f}; narrowing '
+            f'{r["mae_random"]:.2f}; se pred/replicates {r["predicted_se"] / r["replicate_sd"]:.2f} '
+            f'(/read error {r["predicted_se"] / r["error_rms"]:.2f}); narrowing '
             f'pred {r["predicted_narrowing"]:.2f} actual {r["actual_narrowing"]:.2f} (width after, pp: pred '
             f'{r["predicted_width_pp"]:.2f} actual {r["actual_width_pp"]:.2f}); plan {r["plan_seconds"]:.1f}s',
             flush=True,
