@@ -827,13 +827,14 @@ def edges(self: FittedMMM, threshold: float = 0.05, panel: Panel | None = None) 
     `weight_hi` (`report.interval`); with the `panel`, each edge's evidence on the training weeks
     (`dag.edge_evidence`: a link and a direction; `p_value`, `partial_r2`, `evidence`, and the `reason` an edge
     is not a finding), and every edge with evidence listed even when its learned weight is under `threshold` (0
-    against `dag_order`)."""
+    against `dag_order`), in place of a learned edge the other way."""
     W, at = self.model.dag.W().detach().cpu().numpy(), {c: i for i, c in enumerate(self.model.dag.channels)}
     df = self.model.dag.edges(threshold)
     if panel is not None:
         n = self.n_train
         ev = edge_evidence(panel.media[:, :n], panel.kpi[:, :n], panel.mask[:, :n], list(self.model.dag.channels))
         for s, t in zip(ev.source[ev.evidence], ev.target[ev.evidence]):
+            df = df[(df.source != t) | (df.target != s)]  # the data's direction replaces the order's
             grown = pd.concat([df, pd.DataFrame([(s, t, float(W[:, at[s], at[t]].mean()))], columns=EDGE_COLUMNS)])
             if (s, t) not in set(zip(df.source, df.target)) and is_acyclic(grown):
                 df = grown.reset_index(drop=True)
