@@ -57,7 +57,7 @@ from .config import DeepCausalError, MMMConfig, config_to_dict, config_from_dict
 from .config import control_reference_levels, ConfigError, MEDIA_PRIOR_KINDS, parse_media_priors
 from .data import Panel, PanelScaler, ColumnMap, split_weeks, MIN_TRAIN_WEEKS, load_panel
 from .model import DeepCausalMMM, fourier_features, week_positions
-from .dag import edge_evidence, _within, is_acyclic, EDGE_COLUMNS
+from .dag import edge_evidence, _within, is_acyclic, prune_cycles, EDGE_COLUMNS
 from .metrics import regression_metrics, baseline_metrics
 from .experiments import read_experiments, experiment_design, model_lifts, data_lift
 
@@ -826,18 +826,23 @@ def edges(self: FittedMMM, threshold: float = 0.05, panel: Panel | None = None) 
     """Learned channel graph: source, target, weight (the members' mean; acyclic) and its interval `weight_lo`,
     `weight_hi` (`report.interval`); with the `panel`, each edge's evidence on the training weeks
     (`dag.edge_evidence`: a link and a direction; `p_value`, `partial_r2`, `evidence`, and the `reason` an edge
-    is not a finding), and every edge with evidence listed even when its learned weight is under `threshold` (0
-    against `dag_order`), in place of a learned edge the other way."""
+    is not a finding): every edge with evidence, even when its learned weight is under `threshold` (0 against
+    `dag_order`), and the learned edges that keep the graph acyclic with them."""
     W, at = self.model.dag.W().detach().cpu().numpy(), {c: i for i, c in enumerate(self.model.dag.channels)}
     df = self.model.dag.edges(threshold)
     if panel is not None:
         n = self.n_train
         ev = edge_evidence(panel.media[:, :n], panel.kpi[:, :n], panel.mask[:, :n], list(self.model.dag.channels))
-        for s, t in zip(ev.source[ev.evidence], ev.target[ev.evidence]):
-            df = df[(df.source != t) | (df.target != s)]  # the data's direction replaces the order's
-            grown = pd.concat([df, pd.DataFrame([(s, t, float(W[:, at[s], at[t]].mean()))], columns=EDGE_COLUMNS)])
-            if (s, t) not in set(zip(df.source, df.target)) and is_acyclic(grown):
-                df = grown.reset_index(drop=True)
+        # the findings first (no cycle among them), then each learned edge, strongest first, that keeps it acyclic
+        found = [
+            (s, t, float(W[:, at[s], at[t]].mean())) for s, t in zip(ev.source[ev.evidence], ev.target[ev.evidence])
+        ]
+        graph = prune_cycles(pd.DataFrame(found, columns=EDGE_COLUMNS)) if found else df.iloc[:0]
+        for s, t, w in df[EDGE_COLUMNS].itertuples(index=False):
+            grown = pd.concat([graph, pd.DataFrame([(s, t, w)], columns=EDGE_COLUMNS)])
+            if {(s, t), (t, s)}.isdisjoint(zip(graph.source, graph.target)) and is_acyclic(grown):
+                graph = grown
+        df = graph.reset_index(drop=True)
     each = np.stack([W[:, at[s], at[t]] for s, t in zip(df.source, df.target)], 1) if len(df) else np.zeros((1, 0))
     _, df['weight_lo'], df['weight_hi'] = ensemble_interval(each, self.config.report.interval)
     if panel is None:
