@@ -407,11 +407,12 @@ def _weight_labels(fig: go.Figure, mids: list, names: dict):
                 y=[m[1] for m in mids],
                 mode='text',
                 name='weights',
-                text=[f'{m[4]:+.2f}' if k in strong and m[5] else '' for k, m in enumerate(mids)],
+                text=[f'{m[4]:+.2f}' if k in strong and m[5] and m[4] != 0 else '' for k, m in enumerate(mids)],
                 textfont=dict(size=11, color='#333333'),
                 hovertext=[
                     f'{names[m[2]]} → {names[m[3]]}: {m[4]:+.3f}'
                     + ('' if m[5] else ' (no evidence: they move together)')
+                    + (' (evidence against the channel order: no learned weight)' if m[5] and m[4] == 0 else '')
                     for m in mids
                 ],
                 hoverinfo='text',
