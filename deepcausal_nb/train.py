@@ -822,7 +822,12 @@ def parameters_table(self: FittedMMM, interval: float | None = None) -> pd.DataF
 
 # %% ../nbs/07_train.ipynb #83f6c84f
 @patch
-def edges(self: FittedMMM, threshold: float = 0.05, panel: Panel | None = None) -> pd.DataFrame:
+def edges(
+    self: FittedMMM,
+    threshold: float = 0.05,
+    panel: Panel | None = None,
+    evidence: pd.DataFrame | None = None,  # `dag.edge_evidence` of the panel's training weeks, when already computed
+) -> pd.DataFrame:
     """Learned channel graph: source, target, weight (the members' mean; acyclic) and its interval `weight_lo`,
     `weight_hi` (`report.interval`); with the `panel`, each edge's evidence on the training weeks
     (`dag.edge_evidence`: a link and a direction; `p_value`, `partial_r2`, `evidence`, and the `reason` an edge
@@ -832,7 +837,9 @@ def edges(self: FittedMMM, threshold: float = 0.05, panel: Panel | None = None) 
     df = self.model.dag.edges(threshold)
     if panel is not None:
         n = self.n_train
-        ev = edge_evidence(panel.media[:, :n], panel.kpi[:, :n], panel.mask[:, :n], list(self.model.dag.channels))
+        ev = evidence
+        if ev is None:
+            ev = edge_evidence(panel.media[:, :n], panel.kpi[:, :n], panel.mask[:, :n], list(self.model.dag.channels))
         # the findings first (no cycle among them), then each learned edge, strongest first, that keeps it acyclic
         found = [
             (s, t, float(W[:, at[s], at[t]].mean())) for s, t in zip(ev.source[ev.evidence], ev.target[ev.evidence])
