@@ -859,6 +859,7 @@ d = {
             'deepcausal_nb.train._cell_weights': ('train.html#_cell_weights', 'deepcausal_nb/train.py'),
             'deepcausal_nb.train._clip_members': ('train.html#_clip_members', 'deepcausal_nb/train.py'),
             'deepcausal_nb.train._diverged': ('train.html#_diverged', 'deepcausal_nb/train.py'),
+            'deepcausal_nb.train._fingerprint': ('train.html#_fingerprint', 'deepcausal_nb/train.py'),
             'deepcausal_nb.train._fit': ('train.html#_fit', 'deepcausal_nb/train.py'),
             'deepcausal_nb.train._fit_first': ('train.html#_fit_first', 'deepcausal_nb/train.py'),
             'deepcausal_nb.train._fit_members': ('train.html#_fit_members', 'deepcausal_nb/train.py'),
@@ -906,6 +907,7 @@ d = {
             'deepcausal_nb.train.resolve_device': ('train.html#resolve_device', 'deepcausal_nb/train.py'),
             'deepcausal_nb.train.seed_everything': ('train.html#seed_everything', 'deepcausal_nb/train.py'),
             'deepcausal_nb.train.time_labels': ('train.html#time_labels', 'deepcausal_nb/train.py'),
+            'deepcausal_nb.train.training_evidence': ('train.html#training_evidence', 'deepcausal_nb/train.py'),
             'deepcausal_nb.train.validation_weeks': ('train.html#validation_weeks', 'deepcausal_nb/train.py'),
         },
         'deepcausal_nb.transforms': {

@@ -622,6 +622,7 @@ def edge_evidence(
     alpha: float = 0.01,  # family-wise level of the dependence tests over all pairs (Bonferroni)
     direction_alpha: float = 0.01,  # ... of the direction tests over the dependent pairs
     min_corr: float = 0.05,  # the smallest partial correlation that counts as a link
+    marginal_alpha: float = 0.05,  # level of the same link with the other channels free (each pair on its own)
 ) -> (
     pd.DataFrame
 ):  # source, target, corr, partial_corr, dependence_t, direction_z, p_value, partial_r2, evidence, reason
@@ -642,7 +643,7 @@ def edge_evidence(
     pair = _pair_stats(now, np.hstack([past, kpi_past]), groups)
     z_dep = norm.isf(alpha / 2 / max(C * (C - 1) // 2, 1))
     linked = sum(abs(v['partial_t']) >= z_dep and abs(v['partial_corr']) >= min_corr for v in pair.values())
-    z_dir = norm.isf(direction_alpha / 2 / max(linked, 1))
+    z_dir, z_marginal = norm.isf(direction_alpha / 2 / max(linked, 1)), norm.isf(marginal_alpha / 2)
     rows = []
     for s, t in ((s, t) for s in range(C) for t in range(C) if s != t):
         v, sign = pair[min(s, t), max(s, t)], 1 if s < t else -1
@@ -650,7 +651,7 @@ def edge_evidence(
         reason = (
             'no dependence' if abs(v['partial_t']) < z_dep
             else 'too weak' if abs(v['partial_corr']) < min_corr
-            else 'only given others' if v['corr'] * v['partial_corr'] <= 0 or abs(v['corr_t']) < norm.isf(0.025)
+            else 'only given others' if v['corr'] * v['partial_corr'] <= 0 or abs(v['corr_t']) < z_marginal
             else 'no direction' if abs(z) < z_dir
             else 'other way' if z < 0
             else 'evidence'

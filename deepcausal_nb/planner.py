@@ -33,7 +33,7 @@ from .config import DeepCausalError
 from .data import Panel, channel_stem
 from .dag import _within, edge_evidence
 from .experiments import ExperimentDesign, model_lifts, did_lift, _spend, REQUIRED
-from .train import FittedMMM, panel_tensors, ensemble_interval, _member_shares
+from .train import FittedMMM, panel_tensors, ensemble_interval, _member_shares, training_evidence
 
 
 # %% ../nbs/11b_planner.ipynb #fb022b15
@@ -357,6 +357,7 @@ def plan_experiment(
             'period (a time-based test), which this planner does not design'
         )
     with tqdm(total=3, desc='planning tests', disable=not progress, leave=False) as bar:
+        evidence = training_evidence(fitted, panel) if evidence is None else evidence
         drivers = shared_drivers(panel, fitted.n_train, cfg.min_corr, evidence)
         bar.update()
         rows = _candidates(fitted, panel, cfg, start)

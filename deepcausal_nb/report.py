@@ -69,7 +69,7 @@ from deepcausal_nb.config import (
     control_reference_levels,
 )
 from .data import Panel, load_panel, parse_labels, display_names
-from .train import FittedMMM, fit, check_media_priors
+from .train import FittedMMM, fit, check_media_priors, training_evidence
 from .experiments import read_experiments
 from .decompose import summarise, experiments_record
 from .decompose import control_references, prior_table, moving_together
@@ -79,7 +79,6 @@ from deepcausal_nb.optimize import (
     check_plan,
 )
 from .metrics import beats_baselines, baseline_name
-from .dag import edge_evidence
 from .charts import all_charts, plot_test_plan, channel_colors, fmt_number, experiment_labels, label
 from .charts import amount, house_layout
 from .analysis import ReportData, analyse as analyse_tables  # the numbers; this module draws them
@@ -136,8 +135,7 @@ def analyse(
     """`analysis.analyse` (every number, computed once), the geo tests to run next (`next_tests`) and, with `charts`,
     the report's figures drawn from it."""
     rd = analyse_tables(fitted, panel, config, cost_per_unit=cost_per_unit, source=source)
-    n = fitted.n_train  # the graph's evidence, once: the report's words on the graph and the planner use it
-    rd.evidence = edge_evidence(panel.media[:, :n], panel.kpi[:, :n], panel.mask[:, :n], panel.channels)
+    rd.evidence = training_evidence(fitted, panel)  # the fit's, once: the graph, its words and the planner use it
     rd.test_plan, rd.test_note = next_tests(fitted, panel, rd.evidence)
     if charts:
         rd.figures = report_figures(rd)

@@ -24,6 +24,7 @@ __all__ = [
     'ensemble_interval',
     'interval_around',
     'FittedMMM',
+    'training_evidence',
     'validation_weeks',
     'checked_experiments',
     'graph_push',
@@ -37,6 +38,7 @@ __all__ = [
 # %% ../nbs/07_train.ipynb #297b993b
 import copy
 import ctypes
+import hashlib
 import math
 import sys
 import time
@@ -820,6 +822,28 @@ def parameters_table(self: FittedMMM, interval: float | None = None) -> pd.DataF
     return pd.DataFrame(cols)
 
 
+# %% ../nbs/07_train.ipynb #ev0cache1cd
+def _fingerprint(fitted: FittedMMM, panel: Panel) -> str:
+    "A digest of the panel's training weeks (activity, KPI, observed cells) and channels: which data evidence is of."
+    n, h = fitted.n_train, hashlib.sha1()
+    for a in (panel.media[:, :n], panel.kpi[:, :n], panel.mask[:, :n]):
+        h.update(np.ascontiguousarray(a).tobytes())
+    h.update('\x1f'.join(map(str, fitted.model.dag.channels)).encode())
+    return h.hexdigest()
+
+
+# %% ../nbs/07_train.ipynb #ev0cache2cd
+def training_evidence(fitted: FittedMMM, panel: Panel) -> pd.DataFrame:
+    "`dag.edge_evidence` of `panel`'s training weeks: kept in `fitted.info` on first use, reused while the data match."
+    key, kept = _fingerprint(fitted, panel), fitted.info.get('edge_evidence') or {}
+    if kept.get('key') == key:
+        return pd.DataFrame(kept['table'])
+    n = fitted.n_train
+    ev = edge_evidence(panel.media[:, :n], panel.kpi[:, :n], panel.mask[:, :n], list(fitted.model.dag.channels))
+    fitted.info['edge_evidence'] = dict(key=key, table={c: ev[c].tolist() for c in ev})  # plain floats: exact in JSON
+    return ev
+
+
 # %% ../nbs/07_train.ipynb #83f6c84f
 @patch
 def edges(
@@ -836,10 +860,7 @@ def edges(
     W, at = self.model.dag.W().detach().cpu().numpy(), {c: i for i, c in enumerate(self.model.dag.channels)}
     df = self.model.dag.edges(threshold)
     if panel is not None:
-        n = self.n_train
-        ev = evidence
-        if ev is None:
-            ev = edge_evidence(panel.media[:, :n], panel.kpi[:, :n], panel.mask[:, :n], list(self.model.dag.channels))
+        ev = training_evidence(self, panel) if evidence is None else evidence
         # the findings first (no cycle among them), then each learned edge, strongest first, that keeps it acyclic
         found = [
             (s, t, float(W[:, at[s], at[t]].mean())) for s, t in zip(ev.source[ev.evidence], ev.target[ev.evidence])
