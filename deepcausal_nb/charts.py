@@ -1821,7 +1821,6 @@ def all_charts(
     roi: pd.DataFrame | None = None,  # reused when given (comp: with members)
     table: pd.DataFrame | None = None,  # `channel_table`, reused when given
     ctx: ChartContext | None = None,  # names and colours; default: the panel's (`panel_context`)
-    evidence: pd.DataFrame | None = None,  # `dag.edge_evidence` of the training weeks, reused when given
 ) -> dict:
     "Every report chart {name: Figure}, in report order, from one pass of the model over `panel`."
     weeks = fitted.config.report.planning_weeks
@@ -1853,7 +1852,7 @@ def all_charts(
             fitted.parameters_table(), max_lag=min(fitted.config.model.max_lag, panel.n_weeks), ctx=ctx
         ),
         coefficients=plot_coefficients(point['coefficients'], panel.times, channels, ctx=ctx),
-        graph=plot_graph(fitted.edges(panel=panel, evidence=evidence), channels, ctx=ctx),
+        graph=plot_graph(fitted.edges(panel=panel), channels, ctx=ctx),
         adjacency=plot_dag_heatmap(fitted, ctx=ctx),
     )
     if budget:

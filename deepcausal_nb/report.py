@@ -104,7 +104,6 @@ def report_figures(rd: ReportData) -> dict:
         roi=rd.roi,
         table=rd.channels,
         ctx=rd.ctx,
-        evidence=rd.evidence,
     )  # one naming for the page's tables and charts
     if rd.test_plan is not None:
         figures['tests'] = plot_test_plan(rd.test_plan.table, rd.ctx)

@@ -850,7 +850,6 @@ def edges(
     self: FittedMMM,
     threshold: float = 0.05,
     panel: Panel | None = None,
-    evidence: pd.DataFrame | None = None,  # `dag.edge_evidence` of the panel's training weeks, when already computed
 ) -> pd.DataFrame:
     """Learned channel graph: source, target, weight (the members' mean; acyclic) and its interval `weight_lo`,
     `weight_hi` (`report.interval`); with the `panel`, each edge's evidence on the training weeks
@@ -860,7 +859,7 @@ def edges(
     W, at = self.model.dag.W().detach().cpu().numpy(), {c: i for i, c in enumerate(self.model.dag.channels)}
     df = self.model.dag.edges(threshold)
     if panel is not None:
-        ev = training_evidence(self, panel) if evidence is None else evidence
+        ev = training_evidence(self, panel)  # computed once per fit and panel
         # the findings first (no cycle among them), then each learned edge, strongest first, that keeps it acyclic
         found = [
             (s, t, float(W[:, at[s], at[t]].mean())) for s, t in zip(ev.source[ev.evidence], ev.target[ev.evidence])
