@@ -20,8 +20,8 @@ import numpy as np
 from deepcausal_nb.config import load_config
 from deepcausal_nb.data import load_panel
 from deepcausal_nb.decompose import channel_table
-from deepcausal_nb.experiments import ExperimentError
-from deepcausal_nb.planner import plan_experiment, run_test, DESIGN_COLUMNS
+from deepcausal_nb.experiments import ExperimentError, COLUMNS
+from deepcausal_nb.planner import plan_experiment, run_test
 from deepcausal_nb.recovery import true_contributions, HOLDOUT
 from deepcausal_nb.simulate import simulate, CONFOUNDED, _traits
 from deepcausal_nb.train import fit
@@ -94,7 +94,7 @@ def run(seed: int, replicates: int = 20, overrides=()) -> dict:
     spend = np.nan_to_num(panel.spend[..., r])
     rs = [panel.regions.index(x) for x in top.regions.split(';')]
     cells = spend[rs, START : START + int(top.weeks)].sum()
-    rand = design.assign(channel=panel.channels[r], spend_change=(top.factor - 1) * cells)[DESIGN_COLUMNS]
+    rand = design.assign(channel=panel.channels[r], spend_change=(top.factor - 1) * cells)[COLUMNS]
     out['random_channel'] = panel.channels[r]
     out['mae_random'] = calibrated(rand, kw, cfg)['after']
     return out

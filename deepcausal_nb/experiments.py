@@ -6,6 +6,7 @@ the likelihood that calibrates the fit."""
 # %% auto #0
 __all__ = [
     'REQUIRED',
+    'COLUMNS',
     'USUAL_SPEND_RATIO',
     'ExperimentError',
     'ExperimentWarning',
@@ -29,6 +30,7 @@ from .data import DataError, Panel, read_table, channel_stem, _closest
 
 # %% ../nbs/06a_experiments.ipynb #ex064b8b
 REQUIRED = ('channel', 'start', 'end', 'regions', 'spend_change', 'lift', 'lift_se')
+COLUMNS = [*REQUIRED, 'measure_weeks_after']  # the experiments format: every column `read_experiments` keeps
 
 
 class ExperimentError(DataError):

@@ -4,7 +4,6 @@
 
 # %% auto #0
 __all__ = [
-    'DESIGN_COLUMNS',
     'TestPlanConfig',
     'matched_markets',
     'shared_drivers',
@@ -32,7 +31,7 @@ from tqdm.auto import tqdm
 from .config import DeepCausalError
 from .data import Panel, channel_stem
 from .dag import _within, edge_evidence
-from .experiments import ExperimentDesign, model_lifts, did_lift, _spend, REQUIRED
+from .experiments import ExperimentDesign, model_lifts, did_lift, _spend, COLUMNS
 from .train import FittedMMM, panel_tensors, ensemble_interval, _member_shares, training_evidence
 
 
@@ -343,7 +342,6 @@ def plan_experiment(
     cfg: TestPlanConfig | None = None,
     start=None,  # a week of the panel where the tests would run (simulations); None: the weeks after the data
     progress: bool = True,
-    evidence: pd.DataFrame | None = None,  # `edge_evidence` of the training weeks, when already computed
 ) -> TestPlan:
     """Rank geo tests by what they would teach the model: for each channel × kind × duration × group size, matched
     test regions, the expected lift (each member's, from the calibration's own engine) and the standard error it
@@ -357,8 +355,7 @@ def plan_experiment(
             'period (a time-based test), which this planner does not design'
         )
     with tqdm(total=3, desc='planning tests', disable=not progress, leave=False) as bar:
-        evidence = training_evidence(fitted, panel) if evidence is None else evidence
-        drivers = shared_drivers(panel, fitted.n_train, cfg.min_corr, evidence)
+        drivers = shared_drivers(panel, fitted.n_train, cfg.min_corr, training_evidence(fitted, panel))
         bar.update()
         rows = _candidates(fitted, panel, cfg, start)
         if not rows:
@@ -375,17 +372,13 @@ def plan_experiment(
     return TestPlan(t, panel.kpi_name, cfg)
 
 
-# %% ../nbs/11b_planner.ipynb #07f7620b
-DESIGN_COLUMNS = [*REQUIRED, 'measure_weeks_after']  # the experiments format (`read_experiments`)
-
-
 # %% ../nbs/11b_planner.ipynb #770f96d8
 @patch
 def design(self: TestPlan, rank: int = 1) -> pd.DataFrame:
     """The test ranked `rank` in the experiments format (`read_experiments`), `lift` and `lift_se` empty: run it, write
     in what it measured, and pass the file to `fit(..., experiments=)` or `--experiments`."""
     r = self.table.iloc[[rank - 1]]
-    return r.assign(lift=np.nan, lift_se=np.nan)[DESIGN_COLUMNS].reset_index(drop=True)
+    return r.assign(lift=np.nan, lift_se=np.nan)[COLUMNS].reset_index(drop=True)
 
 
 # %% ../nbs/11b_planner.ipynb #e02b28c6

@@ -111,13 +111,13 @@ def report_figures(rd: ReportData) -> dict:
 
 
 # %% ../nbs/13_report.ipynb #5c372a31
-def next_tests(fitted: FittedMMM, panel: Panel, evidence: pd.DataFrame | None = None) -> tuple:
+def next_tests(fitted: FittedMMM, panel: Panel) -> tuple:
     """`plan_experiment`'s ranked geo tests for the report (the weeks after the data), and '' ; or None and why there
     is no plan (a national panel, no channel active in the weeks a test would meet)."""
     from deepcausal_nb.planner import plan_experiment
 
     try:
-        return plan_experiment(fitted, panel, progress=False, evidence=evidence), ''
+        return plan_experiment(fitted, panel, progress=False), ''
     except DeepCausalError as e:
         return None, str(e)
 
@@ -134,8 +134,9 @@ def analyse(
     """`analysis.analyse` (every number, computed once), the geo tests to run next (`next_tests`) and, with `charts`,
     the report's figures drawn from it."""
     rd = analyse_tables(fitted, panel, config, cost_per_unit=cost_per_unit, source=source)
-    rd.evidence = training_evidence(fitted, panel)  # the fit's, once: the graph, its words and the planner use it
-    rd.test_plan, rd.test_note = next_tests(fitted, panel, rd.evidence)
+    # kept with the fit (`training_evidence`): the graph, its words and the planner read the same table
+    rd.evidence = training_evidence(fitted, panel)
+    rd.test_plan, rd.test_note = next_tests(fitted, panel)
     if charts:
         rd.figures = report_figures(rd)
     return rd

@@ -61,7 +61,7 @@ from .data import Panel, PanelScaler, ColumnMap, split_weeks, MIN_TRAIN_WEEKS, l
 from .model import DeepCausalMMM, fourier_features, week_positions
 from .dag import edge_evidence, _within, is_acyclic, prune_cycles, EDGE_COLUMNS
 from .metrics import regression_metrics, baseline_metrics
-from .experiments import read_experiments, experiment_design, model_lifts, data_lift
+from .experiments import read_experiments, experiment_design, model_lifts, data_lift, COLUMNS
 
 
 # %% ../nbs/07_train.ipynb #85e0a0ee
@@ -1398,7 +1398,7 @@ def experiment_table(
     """Measured vs model lift of each test: the model's lift and interval, the lift before calibration, the miss in
     standard errors, conflicts."""
     point, lo, hi = ensemble_interval(np.asarray(lifts, dtype='float64'), level)
-    out = table[['channel', 'start', 'end', 'regions', 'spend_change', 'lift', 'lift_se', 'measure_weeks_after']].copy()
+    out = table[COLUMNS].copy()
     out[['start', 'end']] = out[['start', 'end']].astype(str)
     out['model_lift'], out['model_lift_lo'], out['model_lift_hi'] = point, lo, hi
     out['lift_before'] = np.nan if before is None else np.asarray(before, dtype='float64')
