@@ -450,13 +450,14 @@ def experiment_design(table: pd.DataFrame, panel: Panel, scaler) -> ExperimentDe
 
 # %% ../nbs/06a_experiments.ipynb #ex191f87
 def model_lifts(model, out: dict, d: ExperimentDesign, kpi_scale: torch.Tensor) -> torch.Tensor:
-    """Each member's lift of each test [M, E] in KPI units: the KPI as run minus with business-as-usual media, same
-    weekly effectiveness."""
+    """Each member's lift of each test [M, E] in KPI units: the KPI as run minus with business-as-usual media, at each
+    test region's average effectiveness over the fitted weeks."""
     # the test calibrates the channel's coefficient β: the response curves (adstock, Hill), the regional scale and the
-    # week's modulation enter at their current values with no gradient from the test (see the text above)
+    # region's average modulation enter at their current values with no gradient from the test (see the text above)
     with torch.no_grad():
         _, h_usual = model._saturate(d.media)  # [M, rows, T, C]
-        local = torch.exp(out['modulation'][:, d.region] + model.region_scale[:, d.region][..., None, None])
+        usual = out['modulation'][:, :, : model.n_fit].mean(2, keepdim=True)  # [M, R, 1, C]
+        local = torch.exp(usual[:, d.region] + model.region_scale[:, d.region][..., None, None])
         h_run = out['saturated'][:, d.region]
     coef = model.coef[:, None, None] * local
     diff = ((h_run - h_usual) * coef * d.channel[:, None]).sum(-1)  # [M, rows, T]
