@@ -18,7 +18,10 @@ if [ "$before" != "$after" ]; then
   exit 1
 fi
 echo "notebooks clean, library in sync"
-ruff format --check --quiet . && ruff check --quiet . && echo "ruff: formatted, lint clean"
+# one command per line: under set -e a failure inside an && list does not stop the script
+ruff format --check --quiet .
+ruff check --quiet .
+echo "ruff: formatted, lint clean"
 python tools/readme.py --check
 nbdev-test --n-workers 2
 echo "notebook tests passed"
