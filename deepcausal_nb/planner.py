@@ -20,7 +20,7 @@ __all__ = [
 ]
 
 # %% ../nbs/11b_planner.ipynb #0f4d456d
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fastcore.basics import patch
 from pathlib import Path
 from statistics import NormalDist
@@ -68,10 +68,16 @@ def matched_markets(
     eligible=None,  # [regions] bool: regions that may be tested (default all)
     tries: int = 200,
     seed: int = 0,
+    expected: np.ndarray | None = None,  # [regions, weeks] the KPI expected with the media as planned (no test)
+    window: tuple[int, int] | None = None,  # (first, last) week the test's read measures; with `expected`
+    pre_weeks: int = 26,  # weeks before the test that set the read's test/control ratio (`did_lift`)
 ) -> tuple[np.ndarray, float]:
     """Test regions matched to the rest: one region from each of `n_test` strata of similar size (mean KPI), the draw
     whose weekly share of the KPI wandered least over `weeks` (the error a difference in differences reads the test
-    with). Returns the test regions (positions, sorted) and that wander (sd of the weekly ratio, relative)."""
+    with). Given the `expected` KPI and the test's `window`, the draw with the least error all told: that wander over
+    the window's length and the offset the read of `expected` shows without any test (the other media and controls
+    planned differently in test and control regions), both relative to the test regions' KPI. Returns the test
+    regions (positions, sorted) and their wander (sd of the weekly ratio, relative)."""
     k = np.where(panel.mask, panel.kpi, 0.0)[:, weeks]
     ok = np.arange(panel.n_regions) if eligible is None else np.flatnonzero(eligible)
     if n_test < 1 or n_test >= panel.n_regions or len(ok) < n_test:
@@ -80,16 +86,24 @@ def matched_markets(
             f'least ({len(ok)} of {panel.n_regions} can be tested)'
         )
     strata = np.array_split(ok[np.argsort(k[ok].mean(1))], n_test)
-    rng, best = np.random.default_rng(seed), (np.inf, None)
+    rng, best = np.random.default_rng(seed), (np.inf, None, None)
     total = k.sum(0)
+    planned = (
+        None if expected is None else replace(panel, kpi=np.asarray(expected, float), mask=np.ones_like(panel.mask))
+    )
     for _ in range(tries):
         rs = np.sort([rng.choice(s) for s in strata])
         kt = k[rs].sum(0)
         e = kt / np.maximum(total - kt, 1e-12)
         wander = float(np.std(e / e.mean() - 1, ddof=1))
-        if wander < best[0]:
-            best = (wander, rs)
-    return best[1], best[0]
+        score = wander
+        if planned is not None:
+            first, last = window
+            offset = did_lift(planned, rs, first, last, pre_weeks)[0] / max(expected[rs, first : last + 1].sum(), 1e-12)
+            score = float(np.hypot(offset, wander / np.sqrt(last - first + 1)))
+        if score < best[0]:
+            best = (score, rs, wander)
+    return best[1], best[2]
 
 
 # %% ../nbs/11b_planner.ipynb #1f712bf9
@@ -221,6 +235,7 @@ def _window(panel: Panel, n_train: int, weeks: int, after: int, start) -> tuple[
 def _candidates(fitted: FittedMMM, panel: Panel, cfg: TestPlanConfig, start) -> list[dict]:
     "Every channel × kind × duration × group size, with its matched test regions and the standard error of its read."
     n, rows = fitted.n_train, []
+    expected = fitted.predict(panel)  # the KPI with the media as they run, the read's offset without a test
     kinds = [k.strip() for k in cfg.kinds.split(',') if k.strip()]
     for bad in set(kinds) - {'go-dark', 'heavy-up'}:
         raise DeepCausalError(f"unknown test kind {bad!r}; kinds are 'go-dark' and 'heavy-up'")
@@ -233,7 +248,9 @@ def _candidates(fitted: FittedMMM, panel: Panel, cfg: TestPlanConfig, start) -> 
             for k in sizes:
                 if active.sum() < k:
                     continue
-                rs, _ = matched_markets(panel, k, slice(0, n), active, cfg.tries, cfg.seed)
+                rs, _ = matched_markets(
+                    panel, k, slice(0, n), active, cfg.tries, cfg.seed, expected, (first, end), cfg.pre_weeks
+                )
                 se = placebo_se(panel, rs, first, end, n, cfg.pre_weeks)
                 for kind in kinds:
                     factor = 0.0 if kind == 'go-dark' else cfg.heavy_up
