@@ -197,10 +197,13 @@ def narrowing(shares: np.ndarray, lifts: np.ndarray, se: float) -> float:
 
 
 # %% ../nbs/11b_planner.ipynb #ef32eac7
-def residual_sd(fitted: FittedMMM, panel: Panel) -> np.ndarray:
+def residual_sd(
+    panel: Panel,
+    prediction: np.ndarray,  # [regions, weeks] the fit's prediction (`FittedMMM.predict`)
+    n: int,  # training weeks
+) -> np.ndarray:
     "Each region's sd of the fit's residuals (KPI − ensemble prediction) over its observed training weeks [R]."
-    n, m = fitted.n_train, panel.mask[:, : fitted.n_train]
-    r = np.where(m, panel.kpi[:, :n] - fitted.predict(panel)[:, :n], np.nan)
+    r = np.where(panel.mask[:, :n], panel.kpi[:, :n] - prediction[:, :n], np.nan)
     return np.nan_to_num(np.nanstd(r, 1, ddof=1))
 
 
@@ -232,10 +235,15 @@ def _window(panel: Panel, n_train: int, weeks: int, after: int, start) -> tuple[
 
 
 # %% ../nbs/11b_planner.ipynb #12aa6fdc
-def _candidates(fitted: FittedMMM, panel: Panel, cfg: TestPlanConfig, start) -> list[dict]:
+def _candidates(
+    fitted: FittedMMM,
+    panel: Panel,
+    cfg: TestPlanConfig,
+    start,
+    expected: np.ndarray,  # [regions, weeks] the fit's KPI with the media as they run: the reads' offsets, no test
+) -> list[dict]:
     "Every channel × kind × duration × group size, with its matched test regions and the standard error of its read."
     n, rows = fitted.n_train, []
-    expected = fitted.predict(panel)  # the KPI with the media as they run, the read's offset without a test
     kinds = [k.strip() for k in cfg.kinds.split(',') if k.strip()]
     for bad in set(kinds) - {'go-dark', 'heavy-up'}:
         raise DeepCausalError(f"unknown test kind {bad!r}; kinds are 'go-dark' and 'heavy-up'")
@@ -317,14 +325,14 @@ def _fmt_when(x) -> str:
 
 
 # %% ../nbs/11b_planner.ipynb #a20557b7
-def _plan_table(fitted, panel, cfg, rows, lifts, drivers) -> pd.DataFrame:
+def _plan_table(fitted, panel, cfg, rows, lifts, drivers, prediction) -> pd.DataFrame:
     "The candidates' figures as a table (unranked)."
     n = fitted.n_train
     shares = _member_shares(fitted, panel, n)  # [M, C]
     point, lo, hi = ensemble_interval(shares, cfg.level)
     roi = _member_roi_scale(panel, n)
     lift, lift_lo, lift_hi = ensemble_interval(lifts, cfg.level)
-    sd = residual_sd(fitted, panel)
+    sd = residual_sd(panel, prediction, n)
     out = []
     for e, r in enumerate(rows):
         c, se = r['c'], r['lift_se']
@@ -374,13 +382,14 @@ def plan_experiment(
     with tqdm(total=3, desc='planning tests', disable=not progress, leave=False) as bar:
         drivers = shared_drivers(panel, fitted.n_train, cfg.min_corr, training_evidence(fitted, panel))
         bar.update()
-        rows = _candidates(fitted, panel, cfg, start)
+        prediction = fitted.predict(panel)  # the matching's expected KPI and the residuals' baseline, once
+        rows = _candidates(fitted, panel, cfg, start, prediction)
         if not rows:
             raise DeepCausalError('no channel has activity in the test weeks of any region: nothing to test')
         bar.update()
         lifts = planned_lifts(fitted, panel, rows)
         bar.update()
-    t = _plan_table(fitted, panel, cfg, rows, lifts, drivers)
+    t = _plan_table(fitted, panel, cfg, rows, lifts, drivers, prediction)
     t['powered'] = t.power >= cfg.power
     t['size'] = t.weeks * t.n_regions
     t = t.sort_values(['powered', 'shared_driver', 'width_cut_pp', 'size'], ascending=[False, False, False, True])
