@@ -10,7 +10,9 @@ Run from the repo root:
 Per seed: the top test, whether its channel is paced to demand, share MAE (pp) uncalibrated / with the top test / with
 the random channel's test, the predicted lift se against the spread of 20 replicated reads (and against the reads'
 error: each read less its replicate's exact lift), the predicted narrowing of
-the tested channel's share interval against what calibration gave, and the planning time.
+the tested channel's share interval against what calibration gave, and the planning time. `--narrowing-seeds N`
+also refits both fits from N other training seeds: the measured narrowing is a ratio of two ensemble interval widths,
+and its spread over training seeds says how closely one run can check the prediction.
 """
 
 import argparse
@@ -24,7 +26,7 @@ from deepcausal_nb.experiments import ExperimentError, COLUMNS
 from deepcausal_nb.planner import plan_experiment, run_test
 from deepcausal_nb.recovery import true_contributions, HOLDOUT
 from deepcausal_nb.simulate import simulate, CONFOUNDED, _traits
-from deepcausal_nb.train import fit
+from deepcausal_nb.train import fit, ensemble_interval, _member_shares
 
 DESIGN = dict(regions=40, weeks=130, channels=5, **CONFOUNDED)
 START = 60  # the week the tests start
@@ -57,7 +59,17 @@ def calibrated(design, kw, cfg):
     )
 
 
-def run(seed: int, replicates: int = 20, overrides=()) -> dict:
+def refit_narrowing(panel, design, kw, overrides, c: int, train_seed: int) -> float:
+    "The same test's narrowing with both fits (planning, calibrated) trained from another seed: the ensemble's noise."
+    cfg = load_config(overrides=list(overrides))
+    cfg.train.seed, cfg.train.progress = train_seed, False
+    g = fit(panel, cfg)
+    _, lo, hi = ensemble_interval(_member_shares(g, panel, g.n_train), 0.9)
+    table = calibrated(design, kw, cfg)['table']
+    return np.nan if table is None else 1 - float(table.share_hi[c] - table.share_lo[c]) / float(hi[c] - lo[c])
+
+
+def run(seed: int, replicates: int = 20, overrides=(), narrowing_seeds: int = 0) -> dict:
     kw = dict(seed=seed, **DESIGN)
     sim = simulate(**kw)
     panel = load_panel(sim.data, holdout_weeks=HOLDOUT)
@@ -79,6 +91,9 @@ def run(seed: int, replicates: int = 20, overrides=()) -> dict:
     width = float(top.share_hi - top.share_lo)
     after = np.nan if own['table'] is None else float(own['table'].share_hi[c] - own['table'].share_lo[c])
     out.update(predicted_narrowing=float(top.narrowing), actual_narrowing=1 - after / width)
+    # the measured narrowing is a ratio of two ensemble interval widths: its spread over other training seeds
+    others = [refit_narrowing(panel, design, kw, overrides, c, 1000 * (i + 1) + seed) for i in range(narrowing_seeds)]
+    out['actual_narrowing_seeds'] = [out['actual_narrowing'], *others]
     out.update(predicted_width_pp=100 * float(top.share_hi_after - top.share_lo_after), actual_width_pp=100 * after)
     out.update(lift=own['lift'], expected_lift=float(top.expected_lift), rejected=own['rejected'])
     tests = [run_test(design, replicate=r, **kw) for r in range(replicates)]
@@ -105,10 +120,13 @@ def main():
     ap.add_argument('--seeds', default='0,1,2')
     ap.add_argument('--json', help='write the rows as JSON here')
     ap.add_argument('--set', action='append', default=[], help='settings override, e.g. train.members=2')
+    ap.add_argument(
+        '--narrowing-seeds', type=int, default=0, help='also measure the narrowing with fits trained from N other seeds'
+    )
     args = ap.parse_args()
     rows = []
     for s in (int(x) for x in args.seeds.split(',')):
-        r = run(s, overrides=args.set)
+        r = run(s, overrides=args.set, narrowing_seeds=args.narrowing_seeds)
         rows.append(r)
         print(
             f'seed {s}: top {r["channel"]} {r["kind"]} {r["weeks"]}wk×{r["regions"]} (paced {r["paced"]}); '
@@ -116,7 +134,13 @@ def main():
             f'{r["mae_random"]:.2f}; se pred/replicates {r["predicted_se"] / r["replicate_sd"]:.2f} '
             f'(/read error {r["predicted_se"] / r["error_rms"]:.2f}); narrowing '
             f'pred {r["predicted_narrowing"]:.2f} actual {r["actual_narrowing"]:.2f} (width after, pp: pred '
-            f'{r["predicted_width_pp"]:.2f} actual {r["actual_width_pp"]:.2f}); plan {r["plan_seconds"]:.1f}s',
+            f'{r["predicted_width_pp"]:.2f} actual {r["actual_width_pp"]:.2f}); plan {r["plan_seconds"]:.1f}s'
+            + (
+                f'; narrowing over training seeds {" ".join(f"{x:.2f}" for x in r["actual_narrowing_seeds"])} '
+                f'(mean {np.nanmean(r["actual_narrowing_seeds"]):.2f})'
+                if args.narrowing_seeds
+                else ''
+            ),
             flush=True,
         )
     beats = sum(r['mae_top'] < r['mae_random'] for r in rows)
