@@ -149,14 +149,21 @@ def placebo_se(
     last: int,  # the last week whose KPI the test measures
     n_train: int,  # weeks with nothing tested that the A/A reads may use
     pre_weeks: int = 26,  # weeks before each read that set its test/control ratio
+    planned: np.ndarray | None = None,  # [regions, weeks] the KPI the media plan explains, taken out of each read
 ) -> float:
     """Standard error of a test's difference in differences (`did_lift`), from A/A reads: the same read over every
     window of the same length in the first `n_train` weeks that does not touch the test, each rescaled to the control
-    regions' KPI in the test's weeks; their root mean square. NaN with fewer than 4 windows."""
+    regions' KPI in the test's weeks; their root mean square. With `planned`, each read less the same read of it: the
+    error left once the groups are balanced on the plan (`matched_markets`). NaN with fewer than 4 windows."""
     L, k = last - first + 1, np.where(panel.mask, panel.kpi, 0.0)
     kc = k[np.setdiff1d(np.arange(panel.n_regions), np.asarray(regions))].sum(0)
+    plan = None if planned is None else replace(panel, kpi=planned, mask=np.ones_like(panel.mask))
+    read = lambda s: (
+        did_lift(panel, regions, s, s + L - 1, pre_weeks)[0]
+        - (0.0 if plan is None else did_lift(plan, regions, s, s + L - 1, pre_weeks)[0])
+    )
     reads = [
-        did_lift(panel, regions, s, s + L - 1, pre_weeks)[0] / max(kc[s : s + L].sum(), 1e-12)
+        read(s) / max(kc[s : s + L].sum(), 1e-12)
         for s in range(max(8, pre_weeks), n_train - L + 1)
         if s + L - 1 < first or s > last
     ]
@@ -241,6 +248,7 @@ def _candidates(
     cfg: TestPlanConfig,
     start,
     expected: np.ndarray,  # [regions, weeks] the fit's KPI with the media as they run: the reads' offsets, no test
+    planned: np.ndarray,  # [regions, weeks] the fit's KPI of the media bought to a plan (`placebo_se`)
 ) -> list[dict]:
     "Every channel × kind × duration × group size, with its matched test regions and the standard error of its read."
     n, rows = fitted.n_train, []
@@ -259,7 +267,7 @@ def _candidates(
                 rs, _ = matched_markets(
                     panel, k, slice(0, n), active, cfg.tries, cfg.seed, expected, (first, end), cfg.pre_weeks
                 )
-                se = placebo_se(panel, rs, first, end, n, cfg.pre_weeks)
+                se = placebo_se(panel, rs, first, end, n, cfg.pre_weeks, planned)
                 for kind in kinds:
                     factor = 0.0 if kind == 'go-dark' else cfg.heavy_up
                     rows.append(
@@ -382,8 +390,10 @@ def plan_experiment(
     with tqdm(total=3, desc='planning tests', disable=not progress, leave=False) as bar:
         drivers = shared_drivers(panel, fitted.n_train, cfg.min_corr, training_evidence(fitted, panel))
         bar.update()
-        prediction = fitted.predict(panel)  # the matching's expected KPI and the residuals' baseline, once
-        rows = _candidates(fitted, panel, cfg, start, prediction)
+        comp = fitted.components(panel)
+        prediction = comp['prediction']  # the matching's expected KPI and the residuals' baseline, once
+        bought = [c not in drivers for c in panel.channels]  # to a plan, not paced to a driver the data lack
+        rows = _candidates(fitted, panel, cfg, start, prediction, comp['channels'][..., bought].sum(-1))
         if not rows:
             raise DeepCausalError('no channel has activity in the test weeks of any region: nothing to test')
         bar.update()
