@@ -846,11 +846,12 @@ def next_test_html(rd: ReportData, rows: int = 8) -> str:
     note = (
         f'<p class="dcnb-muted">Lifts in {e(rd.panel.kpi_name)} over the test regions and weeks (plus '
         f'{p.config.measure_weeks_after} for carry-over), read as a difference in differences against the other '
-        'regions; the standard error is that of the same read over the history (A/A windows). Ranked: tests with '
-        f'{p.config.power:.0%} power first, then channels marked ⚠ (their activity moves with other channels in a way '
-        'no channel explains, as spend paced to unrecorded demand does: the data alone cannot settle them), then the '
-        'cut in the width of the share interval. Every candidate is in <code>plan-test RUN_DIR --out tests.csv</code>; '
-        'the top one as a design file to fill in and pass to <code>--experiments</code>.</p>'
+        'regions; the standard error is that of the same read over the history (A/A windows), less what the media '
+        f'plan explains there. Ranked: tests with {p.config.power:.0%} power first, then channels marked ⚠ (their '
+        'activity moves with other channels in a way no channel explains, as spend paced to unrecorded demand does: '
+        'the data alone cannot settle them), then the cut in the width of the share interval. Every candidate is in '
+        '<code>plan-test RUN_DIR --out tests.csv</code>; the top one as a design file to fill in and pass to '
+        '<code>--experiments</code>.</p>'
     )
     return (
         _CSS + f'<p><b>{e(p.top_line(rd.ctx.labels))}</b></p><div class="dcnb-summary"><table>{head}{body}</table>'
