@@ -606,6 +606,7 @@ d = {
             'deepcausal_nb.planner._plan_table': ('planner.html#_plan_table', 'deepcausal_nb/planner.py'),
             'deepcausal_nb.planner._sim_tests': ('planner.html#_sim_tests', 'deepcausal_nb/planner.py'),
             'deepcausal_nb.planner._window': ('planner.html#_window', 'deepcausal_nb/planner.py'),
+            'deepcausal_nb.planner._with_kpi': ('planner.html#_with_kpi', 'deepcausal_nb/planner.py'),
             'deepcausal_nb.planner.matched_markets': ('planner.html#matched_markets', 'deepcausal_nb/planner.py'),
             'deepcausal_nb.planner.min_detectable': ('planner.html#min_detectable', 'deepcausal_nb/planner.py'),
             'deepcausal_nb.planner.model_read_se': ('planner.html#model_read_se', 'deepcausal_nb/planner.py'),

@@ -60,6 +60,11 @@ def _floats(s: str) -> list[float]:
     return [float(x) for x in str(s).split(',') if x.strip()]
 
 
+def _with_kpi(panel: Panel, kpi: np.ndarray) -> Panel:
+    "`panel` with a model's KPI [regions, weeks] in every cell (defined where the data are missing too), to read it."
+    return replace(panel, kpi=np.asarray(kpi, float), mask=np.ones_like(panel.mask))
+
+
 # %% ../nbs/11b_planner.ipynb #dc40504b
 def matched_markets(
     panel: Panel,
@@ -88,9 +93,7 @@ def matched_markets(
     strata = np.array_split(ok[np.argsort(k[ok].mean(1))], n_test)
     rng, best = np.random.default_rng(seed), (np.inf, None, None)
     total = k.sum(0)
-    planned = (
-        None if expected is None else replace(panel, kpi=np.asarray(expected, float), mask=np.ones_like(panel.mask))
-    )
+    planned = None if expected is None else _with_kpi(panel, expected)
     for _ in range(tries):
         rs = np.sort([rng.choice(s) for s in strata])
         kt = k[rs].sum(0)
@@ -157,7 +160,7 @@ def placebo_se(
     error left once the groups are balanced on the plan (`matched_markets`). NaN with fewer than 4 windows."""
     L, k = last - first + 1, np.where(panel.mask, panel.kpi, 0.0)
     kc = k[np.setdiff1d(np.arange(panel.n_regions), np.asarray(regions))].sum(0)
-    plan = None if planned is None else replace(panel, kpi=planned, mask=np.ones_like(panel.mask))
+    plan = None if planned is None else _with_kpi(panel, planned)
     read = lambda s: (
         did_lift(panel, regions, s, s + L - 1, pre_weeks)[0]
         - (0.0 if plan is None else did_lift(plan, regions, s, s + L - 1, pre_weeks)[0])
@@ -333,14 +336,14 @@ def _fmt_when(x) -> str:
 
 
 # %% ../nbs/11b_planner.ipynb #a20557b7
-def _plan_table(fitted, panel, cfg, rows, lifts, drivers, prediction) -> pd.DataFrame:
-    "The candidates' figures as a table (unranked)."
+def _plan_table(fitted, panel, cfg, rows, lifts, drivers, comp) -> pd.DataFrame:
+    "The candidates' figures as a table (unranked); `comp`: the members' components."
     n = fitted.n_train
-    shares = _member_shares(fitted, panel, n)  # [M, C]
+    shares = _member_shares(fitted, panel, n, comp)  # [M, C]
     point, lo, hi = ensemble_interval(shares, cfg.level)
     roi = _member_roi_scale(panel, n)
     lift, lift_lo, lift_hi = ensemble_interval(lifts, cfg.level)
-    sd = residual_sd(panel, prediction, n)
+    sd = residual_sd(panel, comp['prediction'].mean(0), n)
     out = []
     for e, r in enumerate(rows):
         c, se = r['c'], r['lift_se']
@@ -390,16 +393,16 @@ def plan_experiment(
     with tqdm(total=3, desc='planning tests', disable=not progress, leave=False) as bar:
         drivers = shared_drivers(panel, fitted.n_train, cfg.min_corr, training_evidence(fitted, panel))
         bar.update()
-        comp = fitted.components(panel)
-        prediction = comp['prediction']  # the matching's expected KPI and the residuals' baseline, once
+        comp = fitted.components(panel, members=True)  # once: the matching, the A/A reads, the residuals, the shares
         bought = [c not in drivers for c in panel.channels]  # to a plan, not paced to a driver the data lack
-        rows = _candidates(fitted, panel, cfg, start, prediction, comp['channels'][..., bought].sum(-1))
+        expected, planned = comp['prediction'].mean(0), comp['channels'][..., bought].sum(-1).mean(0)
+        rows = _candidates(fitted, panel, cfg, start, expected, planned)
         if not rows:
             raise DeepCausalError('no channel has activity in the test weeks of any region: nothing to test')
         bar.update()
         lifts = planned_lifts(fitted, panel, rows)
         bar.update()
-    t = _plan_table(fitted, panel, cfg, rows, lifts, drivers, prediction)
+    t = _plan_table(fitted, panel, cfg, rows, lifts, drivers, comp)
     t['powered'] = t.power >= cfg.power
     t['size'] = t.weeks * t.n_regions
     t = t.sort_values(['powered', 'shared_driver', 'width_cut_pp', 'size'], ascending=[False, False, False, True])

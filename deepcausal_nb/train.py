@@ -1411,10 +1411,16 @@ def experiment_table(
 
 
 # %% ../nbs/07_train.ipynb #cef2ec31
-def _member_shares(fitted: FittedMMM, panel: Panel, weeks: int | None = None) -> np.ndarray:
+def _member_shares(
+    fitted: FittedMMM,
+    panel: Panel,
+    weeks: int | None = None,
+    comp: dict | None = None,  # `fitted.components(panel, members=True)` when already computed
+) -> np.ndarray:
     "Each member's share of the KPI per channel [members, C], over the observed cells of the first `weeks` weeks."
     m = panel.mask[:, :weeks]
-    channels = fitted.components(panel, members=True)['channels'][:, :, :weeks]  # [M, R, weeks, C]
+    comp = fitted.components(panel, members=True) if comp is None else comp
+    channels = comp['channels'][:, :, :weeks]  # [M, R, weeks, C]
     return channels[:, m].sum(1) / np.nan_to_num(panel.kpi[:, :weeks])[m].sum()
 
 
