@@ -19,15 +19,10 @@ import numpy as np
 from deepcausal_nb.data import load_panel
 from deepcausal_nb.experiments import did_lift
 from deepcausal_nb.planner import matched_markets, placebo_se, shared_drivers
+from deepcausal_nb.recovery import true_contributions
 from deepcausal_nb.simulate import simulate, CONFOUNDED
 
 HOLDOUT, SIZES, WINDOWS = 13, (8, 16), ((60, 71), (80, 91), (100, 111))  # 8-week tests read 4 weeks past their end
-
-
-def by_cell(contributions, components) -> np.ndarray:
-    "The simulator's contributions of `components`, summed [regions, weeks]."
-    c = contributions[contributions.component.isin(components)]
-    return c.pivot_table(index='region', columns='time', values='value', aggfunc='sum').to_numpy()
 
 
 def ratios(kw: dict, replicates: int) -> list[tuple]:
@@ -36,8 +31,9 @@ def ratios(kw: dict, replicates: int) -> list[tuple]:
     panel = load_panel(sim.data, holdout_weeks=HOLDOUT)
     n = panel.n_weeks - HOLDOUT
     drivers = shared_drivers(panel, n)
-    planned = by_cell(sim.contributions, [c.removesuffix('_impressions') for c in panel.channels if c not in drivers])
-    expected = panel.kpi - by_cell(sim.contributions, ['noise'])
+    planned = true_contributions(sim, panel)[..., [c not in drivers for c in panel.channels]].sum(-1)
+    noise = sim.contributions.query('component == "noise"').pivot(index='region', columns='time', values='value')
+    expected = panel.kpi - noise.to_numpy()  # what a perfect fit expects
     reps = [load_panel(simulate(replicate=r, **kw).data) for r in range(replicates)]
     out = []
     for k in SIZES:
